@@ -1,0 +1,20 @@
+# Set-up and test entry points. VENV: the environment to create or complete
+# (point it at an existing one, e.g. with a CUDA torch, to keep its torch);
+# PYTHON: the interpreter that creates it.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+LINT_PATHS := mmpr configs tools tests setup.py
+
+.PHONY: setup test lint
+
+setup:
+	@VENV="$(VENV)" PYTHON="$(PYTHON)" bash tools/setup_env.sh
+
+test: setup
+	$(PY) -m pytest tests
+
+lint: setup
+	$(PY) -m flake8 $(LINT_PATHS)
+	$(PY) -m isort --check-only --diff $(LINT_PATHS)
+	$(PY) -m yapf --diff --recursive $(LINT_PATHS)

@@ -1,0 +1,1 @@
+"""Datasets, samplers and transforms of mmpr, and the synthetic toy VIS set."""

@@ -1,0 +1,481 @@
+"""A synthetic video instance segmentation set, written like the real ones.
+
+No real data set can be downloaded on a CI machine, so tests, the quickstart
+and the CPU benchmarks use this one. It is written exactly as the official
+downloads are laid out, so the same preparation steps and loaders as for real
+data run on it:
+
+- YouTube-VIS (2019 or 2021 layout): the official json (``videos`` with
+  ``file_names``; ``annotations`` with per-frame ``segmentations`` as
+  uncompressed RLE, ``bboxes`` and ``areas``, ``None`` where the instance is
+  absent) and JPEG frame folders, for a train and a valid split; unlike the
+  official valid split, the toy valid split is annotated, so it can be scored
+  locally.
+- COCO: ``annotations/instances_train2017.json`` (polygons) and
+  ``train2017/*.jpg``, with the video categories under COCO-like
+  non-contiguous ids plus one category (``star``) that the videos lack, so a
+  category mapping has something to map and to drop.
+
+Each category is a shape (``disc``, ``square``, ``triangle``; colours are
+random), so the class is learnable from appearance. In every video the first
+three instances follow scripted roles: a slow instance, a larger instance on
+top of it that crosses it (partial, then full occlusion), and a fast one that
+leaves the frame and comes back; more instances move freely. All instances
+move, rotate and change scale. Everything is drawn from ``numpy`` generators
+seeded by ``(seed, split, index)``: the same arguments write the same files.
+
+Shape shorthand: H, W frame height and width.
+"""
+import json
+import os
+import os.path as osp
+from dataclasses import dataclass, replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+
+VIDEO_CLASSES = ('disc', 'square', 'triangle')
+COCO_CLASSES = VIDEO_CLASSES + ('star', )
+COCO_CATEGORY_IDS = {'disc': 1, 'square': 3, 'triangle': 5, 'star': 8}
+# Objects smaller than this many visible pixels are not annotated (absent).
+MIN_VISIBLE_AREA = 16
+SPLIT_CODES = {'train': 0, 'valid': 1, 'coco': 2}
+
+
+@dataclass(frozen=True)
+class ToyVISSize:
+    """How much toy data to write.
+
+    Args:
+        train_videos (int): Videos in the train split.
+        valid_videos (int): Videos in the valid split.
+        frames (tuple[int, int]): Inclusive range of frames per video.
+        frame_size (tuple[int, int]): Frame (W, H) in pixels.
+        max_instances (int): Most instances per video (at least 3).
+        coco_images (int): Images in the COCO-format set.
+    """
+    train_videos: int
+    valid_videos: int
+    frames: Tuple[int, int]
+    frame_size: Tuple[int, int]
+    max_instances: int
+    coco_images: int
+
+
+PRESETS: Dict[str, ToyVISSize] = {
+    # unit tests: a few seconds to write
+    'tiny': ToyVISSize(4, 2, (8, 12), (192, 112), 3, 12),
+    # CPU training of the toy configs, the demo and the benchmarks
+    'small': ToyVISSize(48, 12, (12, 40), (320, 192), 5, 240),
+}
+
+
+@dataclass
+class _Track:
+    """Motion and appearance of one instance; positions in pixels."""
+    category: str
+    color: np.ndarray  # (3, ) BGR
+    center: np.ndarray  # (2, ) x, y at frame 0
+    velocity: np.ndarray  # (2, ) pixels per frame
+    radius: float
+    aspect: float
+    angle: float  # degrees at frame 0
+    spin: float  # degrees per frame
+    scale_amp: float  # relative scale change amplitude
+    scale_period: float  # frames
+    phase: float
+    bounds_margin: float  # how far outside the frame the centre may go
+
+    def state(self, t: int, width: int,
+              height: int) -> Tuple[np.ndarray, float, float]:
+        """Centre (2, ), radius and angle at frame ``t``.
+
+        The centre moves linearly and bounces off a box that extends
+        ``bounds_margin`` pixels outside the frame, so an instance with a large
+        margin leaves the frame and comes back.
+        """
+        low = -self.bounds_margin
+        high = np.array([width, height]) + self.bounds_margin
+        pos = self.center + self.velocity * t - low
+        span = high - low
+        pos = np.abs((pos + span) % (2 * span) - span) + low
+        scale = 1 + self.scale_amp * np.sin(2 * np.pi * t / self.scale_period +
+                                            self.phase)
+        return pos, self.radius * scale, self.angle + self.spin * t
+
+
+def shape_polygon(category: str, center: np.ndarray, radius: float,
+                  aspect: float, angle: float) -> np.ndarray:
+    """Outline of a shape as an (P, 2) float array of x, y points."""
+    if category == 'disc':
+        num_points, radii = 48, [radius]
+    elif category == 'square':
+        num_points, radii = 4, [radius]
+    elif category == 'triangle':
+        num_points, radii = 3, [radius * 1.2]
+    elif category == 'star':
+        num_points, radii = 10, [radius * 1.2, radius * 0.5]
+    else:
+        raise ValueError(f'unknown toy category {category!r}')
+    theta = np.arange(num_points) * 2 * np.pi / num_points
+    r = np.resize(np.asarray(radii), num_points)
+    # stretch along x by `aspect`, then rotate by `angle`
+    local = np.stack([r * np.cos(theta) * aspect, r * np.sin(theta)], axis=1)
+    rot = np.deg2rad(angle)
+    rotation = np.array([[np.cos(rot), -np.sin(rot)],
+                         [np.sin(rot), np.cos(rot)]])
+    return local @ rotation.T + center
+
+
+def render_frame(background: np.ndarray,
+                 shapes: Sequence[Tuple[str, np.ndarray, np.ndarray]],
+                 noise: np.ndarray) -> Tuple[np.ndarray, List[np.ndarray]]:
+    """Draw shapes back to front and return the image and visible masks.
+
+    Args:
+        background (np.ndarray): (H, W, 3) uint8 BGR.
+        shapes: ``(category, polygon (P, 2), colour (3, ))`` back to front.
+        noise (np.ndarray): (H, W, 1) float texture added to every shape.
+
+    Returns:
+        tuple: The (H, W, 3) uint8 image and one (H, W) bool visible mask per
+        shape, in the input order.
+    """
+    height, width = background.shape[:2]
+    image = background.astype(np.float32)
+    full_masks = []
+    for _, polygon, color in shapes:
+        canvas = np.zeros((height, width), np.uint8)
+        points = np.round(polygon * 16).astype(np.int32)  # 4 bits subpixel
+        cv2.fillPoly(canvas, [points], 1, lineType=cv2.LINE_8, shift=4)
+        mask = canvas.astype(bool)
+        image[mask] = (color + noise[mask]).clip(0, 255)
+        full_masks.append(mask)
+    visible = []
+    covered = np.zeros((height, width), bool)
+    for mask in reversed(full_masks):
+        visible.append(mask & ~covered)
+        covered |= mask
+    return image.astype(np.uint8), visible[::-1]
+
+
+def uncompressed_rle(mask: np.ndarray) -> dict:
+    """Encode a (H, W) bool mask as the uncompressed RLE of YouTube-VIS."""
+    flat = mask.flatten(order='F').astype(np.int8)
+    changes = np.flatnonzero(np.diff(flat)) + 1
+    bounds = np.concatenate([[0], changes, [flat.size]])
+    counts = np.diff(bounds).tolist()
+    if flat[0]:  # runs start with background
+        counts = [0] + counts
+    return dict(counts=counts, size=list(mask.shape))
+
+
+def mask_bbox(mask: np.ndarray) -> List[float]:
+    """Tight [x, y, w, h] box of a non-empty (H, W) bool mask."""
+    ys, xs = np.nonzero(mask)
+    x0, y0 = xs.min(), ys.min()
+    return [
+        float(x0),
+        float(y0),
+        float(xs.max() - x0 + 1),
+        float(ys.max() - y0 + 1)
+    ]
+
+
+def mask_polygons(mask: np.ndarray) -> List[List[float]]:
+    """COCO polygons (lists of x, y) of the outer contours of a mask."""
+    contours, _ = cv2.findContours(
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return [
+        contour.reshape(-1).astype(float).tolist() for contour in contours
+        if len(contour) >= 3
+    ]
+
+
+def _background(rng: np.random.Generator, width: int,
+                height: int) -> np.ndarray:
+    """A smooth random (H, W, 3) uint8 background with fine noise."""
+    coarse = rng.uniform(40, 200, size=(4, 6, 3)).astype(np.float32)
+    smooth = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
+    smooth += rng.normal(0, 6, size=smooth.shape).astype(np.float32)
+    return smooth.clip(0, 255).astype(np.uint8)
+
+
+def _random_track(rng: np.random.Generator, width: int, height: int,
+                  radius: float, speed: float) -> _Track:
+    direction = rng.uniform(0, 2 * np.pi)
+    return _Track(
+        category=str(rng.choice(VIDEO_CLASSES)),
+        color=rng.uniform(0, 255, size=3),
+        center=rng.uniform([radius, radius],
+                           [width - radius, height - radius]),
+        velocity=speed *
+        np.array([np.cos(direction), np.sin(direction)]),
+        radius=radius,
+        aspect=rng.uniform(0.7, 1.3),
+        angle=rng.uniform(0, 360),
+        spin=rng.uniform(-6, 6),
+        scale_amp=rng.uniform(0.1, 0.3),
+        scale_period=rng.uniform(12, 30),
+        phase=rng.uniform(0, 2 * np.pi),
+        bounds_margin=-radius)  # stays inside the frame
+
+
+def _video_tracks(rng: np.random.Generator, num_frames: int, width: int,
+                  height: int, max_instances: int) -> List[_Track]:
+    """Tracks of one video, back to front; the first three have roles."""
+    base = min(width, height)
+    num = int(rng.integers(3, max(3, max_instances) + 1))
+    # 0: slow, mid-frame; the occluder passes over it
+    occludee = _random_track(rng, width, height, 0.12 * base, 0.8)
+    occludee.center = np.array([width, height]) * rng.uniform(0.4, 0.6, 2)
+    # 1: larger, on top of 0, crossing it around the middle of the video
+    occluder = _random_track(rng, width, height, 0.2 * base, 0.0)
+    occluder.scale_amp = 0.1
+    meet = occludee.state(num_frames // 2, width, height)[0]
+    start = meet - rng.choice([-1, 1], 2) * [0.6 * width, 0.1 * height]
+    occluder.center = start
+    occluder.velocity = (meet - start) / max(num_frames // 2, 1)
+    occluder.bounds_margin = 0.25 * base
+    # 2: fast, leaves the frame and comes back
+    wanderer = _random_track(rng, width, height, 0.1 * base, 0.0)
+    wanderer.velocity = rng.choice([-1, 1], 2) * [
+        (width + 0.5 * base) * 2.2 / max(num_frames, 2), 0.01 * height
+    ]
+    wanderer.bounds_margin = 0.35 * base
+    tracks = [occludee, occluder, wanderer]
+    # one category per role, rotated by a random offset: every video holds
+    # every category, so each split does too
+    offset = int(rng.integers(len(VIDEO_CLASSES)))
+    for role, track in enumerate(tracks):
+        track.category = VIDEO_CLASSES[(offset + role) % len(VIDEO_CLASSES)]
+    for _ in range(num - 3):
+        tracks.append(
+            _random_track(rng, width, height,
+                          rng.uniform(0.07, 0.14) * base,
+                          rng.uniform(0.5, 3.0)))
+    # draw order: occludee below occluder; the others in random depth
+    order = [0, 1] + list(rng.permutation(np.arange(2, num)))
+    return [tracks[i] for i in order]
+
+
+def _video_name(rng: np.random.Generator) -> str:
+    return ''.join(rng.choice(list('0123456789abcdef'), 10))
+
+
+def write_videos(out_dir: str,
+                 split: str,
+                 num_videos: int,
+                 size: ToyVISSize,
+                 seed: int,
+                 first_video_id: int = 1,
+                 first_track_id: int = 1) -> dict:
+    """Render one split's videos into ``out_dir/JPEGImages``.
+
+    Returns:
+        dict: The split in the official YouTube-VIS json format.
+    """
+    width, height = size.frame_size
+    videos, annotations = [], []
+    track_id = first_track_id
+    for index in range(num_videos):
+        rng = np.random.default_rng([seed, SPLIT_CODES[split], index])
+        num_frames = int(rng.integers(size.frames[0], size.frames[1] + 1))
+        name = _video_name(rng)
+        tracks = _video_tracks(rng, num_frames, width, height,
+                               size.max_instances)
+        background = _background(rng, width, height)
+        noise = rng.normal(0, 12, size=(height, width, 1)).astype(np.float32)
+        video_id = first_video_id + index
+        file_names = [f'{name}/{5 * t:05d}.jpg' for t in range(num_frames)]
+        os.makedirs(osp.join(out_dir, 'JPEGImages', name), exist_ok=True)
+        per_track = [
+            dict(segmentations=[], bboxes=[], areas=[]) for _ in tracks
+        ]
+        for t, file_name in enumerate(file_names):
+            shapes = []
+            for track in tracks:
+                center, radius, angle = track.state(t, width, height)
+                shapes.append(
+                    (track.category,
+                     shape_polygon(track.category, center, radius,
+                                   track.aspect, angle), track.color))
+            image, visible = render_frame(background, shapes, noise)
+            cv2.imwrite(
+                osp.join(out_dir, 'JPEGImages', file_name), image,
+                [cv2.IMWRITE_JPEG_QUALITY, 92])
+            for record, mask in zip(per_track, visible):
+                area = int(mask.sum())
+                present = area >= MIN_VISIBLE_AREA
+                record['segmentations'].append(
+                    uncompressed_rle(mask) if present else None)
+                record['bboxes'].append(mask_bbox(mask) if present else None)
+                record['areas'].append(area if present else None)
+        videos.append(
+            dict(
+                license=1,
+                coco_url='',
+                height=height,
+                width=width,
+                length=num_frames,
+                date_captured='2019-04-11 00:00:00.000000',
+                file_names=file_names,
+                flickr_url='',
+                id=video_id))
+        for track, record in zip(tracks, per_track):
+            if all(area is None for area in record['areas']):
+                continue  # never visible: not an instance of the video
+            annotations.append(
+                dict(
+                    height=height,
+                    width=width,
+                    length=1,
+                    category_id=VIDEO_CLASSES.index(track.category) + 1,
+                    video_id=video_id,
+                    iscrowd=0,
+                    id=track_id,
+                    **record))
+            track_id += 1
+    return dict(
+        info=dict(description='mmpr synthetic toy VIS set', version='1.0'),
+        licenses=[dict(id=1, name='CC0', url='')],
+        videos=videos,
+        categories=[
+            dict(supercategory='shape', id=i + 1, name=name)
+            for i, name in enumerate(VIDEO_CLASSES)
+        ],
+        annotations=annotations)
+
+
+def write_coco(out_dir: str, size: ToyVISSize, seed: int) -> dict:
+    """Render still images into ``out_dir/train2017``.
+
+    Returns:
+        dict: The images in the COCO instances json format (polygons).
+    """
+    width, height = size.frame_size
+    image_dir = osp.join(out_dir, 'train2017')
+    os.makedirs(image_dir, exist_ok=True)
+    images, annotations = [], []
+    for index in range(size.coco_images):
+        rng = np.random.default_rng([seed, SPLIT_CODES['coco'], index])
+        image_id = index + 1
+        base = min(width, height)
+        shapes = []
+        for _ in range(int(rng.integers(1, 5))):
+            radius = rng.uniform(0.08, 0.2) * base
+            category = str(rng.choice(COCO_CLASSES))
+            center = rng.uniform([radius, radius],
+                                 [width - radius, height - radius])
+            shapes.append(
+                (category,
+                 shape_polygon(category, center, radius, rng.uniform(0.7, 1.3),
+                               rng.uniform(0,
+                                           360)), rng.uniform(0, 255, size=3)))
+        noise = rng.normal(0, 12, size=(height, width, 1)).astype(np.float32)
+        image, visible = render_frame(
+            _background(rng, width, height), shapes, noise)
+        file_name = f'{image_id:012d}.jpg'
+        cv2.imwrite(
+            osp.join(image_dir, file_name), image,
+            [cv2.IMWRITE_JPEG_QUALITY, 92])
+        images.append(
+            dict(
+                license=1,
+                file_name=file_name,
+                coco_url='',
+                height=height,
+                width=width,
+                date_captured='2017-01-01 00:00:00',
+                flickr_url='',
+                id=image_id))
+        for (category, _, _), mask in zip(shapes, visible):
+            polygons = mask_polygons(mask)
+            if mask.sum() < MIN_VISIBLE_AREA or not polygons:
+                continue
+            annotations.append(
+                dict(
+                    segmentation=polygons,
+                    area=float(mask.sum()),
+                    iscrowd=0,
+                    image_id=image_id,
+                    bbox=mask_bbox(mask),
+                    category_id=COCO_CATEGORY_IDS[category],
+                    id=len(annotations) + 1))
+    return dict(
+        info=dict(description='mmpr synthetic toy COCO set', version='1.0'),
+        licenses=[dict(id=1, name='CC0', url='')],
+        images=images,
+        annotations=annotations,
+        categories=[
+            dict(supercategory='shape', id=COCO_CATEGORY_IDS[name], name=name)
+            for name in COCO_CLASSES
+        ])
+
+
+def _dump(obj: dict, path: str) -> None:
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(obj, f)
+
+
+def make_toy_vis(out_dir: str,
+                 preset: str = 'tiny',
+                 seed: int = 0,
+                 version: str = '2019',
+                 overrides: Optional[dict] = None) -> Dict[str, str]:
+    """Write the toy YouTube-VIS and COCO sets under ``out_dir``.
+
+    Layout (``version='2019'``; ``'2021'`` puts each split's json at
+    ``{split}/instances.json`` as the 2021 download does)::
+
+        out_dir/youtube_vis_2019/{train,valid}.json
+        out_dir/youtube_vis_2019/{train,valid}/JPEGImages/<video>/<frame>.jpg
+        out_dir/coco/annotations/instances_train2017.json
+        out_dir/coco/train2017/<image>.jpg
+
+    Args:
+        out_dir (str): Root folder to write into.
+        preset (str): A key of :data:`PRESETS`.
+        seed (int): Random seed; equal arguments write equal files.
+        version (str): YouTube-VIS layout, ``'2019'`` or ``'2021'``.
+        overrides (dict, optional): Fields of :class:`ToyVISSize` to change.
+
+    Returns:
+        dict: Paths of the written json files by name.
+    """
+    if preset not in PRESETS:
+        raise ValueError(f'unknown toy preset {preset!r}; choose one of '
+                         f'{sorted(PRESETS)}')
+    if version not in ('2019', '2021'):
+        raise ValueError(f"version must be '2019' or '2021', got {version!r}")
+    size = replace(PRESETS[preset], **(overrides or {}))
+    if size.max_instances < 3:
+        raise ValueError('max_instances must be at least 3 (the scripted '
+                         f'roles need 3), got {size.max_instances}')
+    vis_root = osp.join(out_dir, f'youtube_vis_{version}')
+    written = {}
+    train = write_videos(
+        osp.join(vis_root, 'train'), 'train', size.train_videos, size, seed)
+    # ids continue across splits, as in a split of one official train set
+    valid = write_videos(
+        osp.join(vis_root, 'valid'),
+        'valid',
+        size.valid_videos,
+        size,
+        seed,
+        first_video_id=size.train_videos + 1,
+        first_track_id=len(train['annotations']) + 1)
+    for split, data in (('train', train), ('valid', valid)):
+        path = (
+            osp.join(vis_root, f'{split}.json') if version == '2019' else
+            osp.join(vis_root, split, 'instances.json'))
+        _dump(data, path)
+        written[f'youtube_vis_{split}'] = path
+    coco_root = osp.join(out_dir, 'coco')
+    coco = write_coco(coco_root, size, seed)
+    path = osp.join(coco_root, 'annotations', 'instances_train2017.json')
+    _dump(coco, path)
+    written['coco_train'] = path
+    return written

@@ -1,0 +1,3 @@
+from .youtube_vis_metric import YouTubeVISMetric
+
+__all__ = ['YouTubeVISMetric']

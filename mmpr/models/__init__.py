@@ -1,0 +1,1 @@
+"""Models of mmpr: Seq Mask R-CNN and its heads."""

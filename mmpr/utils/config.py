@@ -1,0 +1,25 @@
+import os.path as osp
+import sys
+from typing import Optional
+
+from mmengine.config import Config
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """Read a config for a tool; exit with a one-line error on bad input.
+
+    Args:
+        path (str): Path of an mmengine Python config.
+        cfg_options (dict, optional): ``--cfg-options`` to merge in.
+    """
+    if not osp.isfile(path):
+        sys.exit(f'error: config {path} does not exist; pass a file under '
+                 'configs/ (e.g. configs/toy/...).')
+    try:
+        cfg = Config.fromfile(path)
+    except (SyntaxError, NameError, KeyError, ImportError, OSError) as error:
+        sys.exit(f'error: cannot read config {path}: '
+                 f'{type(error).__name__}: {error}')
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg

@@ -1,0 +1,155 @@
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmdet.datasets import CocoDataset, YouTubeVISDataset
+from mmdet.evaluation.functional import YTVIS
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from mmpr.datasets.toy_vis import (COCO_CLASSES, PRESETS, VIDEO_CLASSES,
+                                   make_toy_vis)
+from mmpr.registry import DATASETS
+
+SMALL = dict(train_videos=2, valid_videos=1, coco_images=3)
+
+
+def read_tree(root: str) -> dict:
+    files = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = osp.join(folder, name)
+            with open(path, 'rb') as f:
+                files[osp.relpath(path, root)] = f.read()
+    return files
+
+
+def test_same_seed_writes_same_files(tmp_path):
+    make_toy_vis(str(tmp_path / 'a'), seed=3, overrides=SMALL)
+    make_toy_vis(str(tmp_path / 'b'), seed=3, overrides=SMALL)
+    make_toy_vis(str(tmp_path / 'c'), seed=4, overrides=SMALL)
+    first = read_tree(str(tmp_path / 'a'))
+    assert len(first) > 20
+    assert first == read_tree(str(tmp_path / 'b'))
+    assert first != read_tree(str(tmp_path / 'c'))
+
+
+def tracks_of(ytvis: YTVIS) -> list:
+    return list(ytvis.anns.values())
+
+
+def test_official_json_has_the_hard_cases(toy_root):
+    size = PRESETS['tiny']
+    ytvis = YTVIS(osp.join(toy_root, 'youtube_vis_2019', 'train.json'))
+    assert [c['name']
+            for c in ytvis.dataset['categories']] == list(VIDEO_CLASSES)
+    assert len(ytvis.vids) == size.train_videos
+    width, height = size.frame_size
+    for video in ytvis.vids.values():
+        assert size.frames[0] <= video['length'] <= size.frames[1]
+        assert len(video['file_names']) == video['length']
+        for name in video['file_names']:
+            assert osp.isfile(
+                osp.join(toy_root, 'youtube_vis_2019', 'train', 'JPEGImages',
+                         name))
+    moved = rescaled = reentered = 0
+    for track in tracks_of(ytvis):
+        present = [box is not None for box in track['bboxes']]
+        boxes = np.array([box for box in track['bboxes'] if box is not None])
+        centers = boxes[:, :2] + boxes[:, 2:] / 2
+        moved += np.ptp(centers, axis=0).max() > 3
+        areas = [a for a in track['areas'] if a is not None]
+        rescaled += max(areas) > 1.3 * min(areas)
+        first, last = present.index(
+            True), len(present) - present[::-1].index(True)
+        reentered += not all(present[first:last])
+    assert moved == len(ytvis.anns)
+    assert rescaled >= len(ytvis.anns) // 2
+    assert reentered >= 2
+    # occlusion: overlapping boxes of two instances in one frame
+    occluded = 0
+    for video_id in ytvis.vids:
+        tracks = ytvis.vidToAnns[video_id]
+        for t in range(ytvis.vids[video_id]['length']):
+            boxes = [tr['bboxes'][t] for tr in tracks if tr['bboxes'][t]]
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    occluded += (min(a[0] + a[2], b[0] + b[2]) > max(
+                        a[0], b[0])) and (min(a[1] + a[3], b[1] + b[3]) > max(
+                            a[1], b[1]))
+    assert occluded >= 1
+    # every box lies inside the frame
+    for track in tracks_of(ytvis):
+        for box in filter(None, track['bboxes']):
+            assert box[0] >= 0 and box[0] + box[2] <= width
+            assert box[1] >= 0 and box[1] + box[3] <= height
+
+
+def test_prepared_set_loads_with_mmdet_dataset(toy_root, repo_root):
+    cfg = Config.fromfile(
+        osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_vis.py'))
+    data_root = osp.join(toy_root, 'youtube_vis_2019')
+    train_cfg = cfg.train_dataloader.dataset
+    val_cfg = cfg.val_dataloader.dataset
+    train_cfg.data_root = val_cfg.data_root = data_root
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        train_set = DATASETS.build(train_cfg)
+        val_set = DATASETS.build(val_cfg)
+    assert isinstance(train_set, YouTubeVISDataset)
+    assert train_set.metainfo['classes'] == VIDEO_CLASSES
+    size = PRESETS['tiny']
+    assert len(train_set) == size.train_videos
+    assert len(val_set) == size.valid_videos
+
+    sample = train_set[0]
+    assert tuple(sample['inputs'].shape[:2]) == (2, 3)
+    for frame in sample['data_samples']:
+        assert len(frame.gt_instances) > 0
+        assert frame.gt_instances.masks.masks.shape[1:] == tuple(
+            sample['inputs'].shape[2:])
+
+    video = val_set[0]
+    official = YTVIS(osp.join(data_root, 'valid.json'))
+    first = official.vids[min(official.vids)]
+    assert video['inputs'].shape[0] == first['length']
+    expected = [
+        sum(track['bboxes'][t] is not None for track in official.anns.values()
+            if track['video_id'] == first['id'])
+        for t in range(first['length'])
+    ]
+    assert [len(f.gt_instances) for f in video['data_samples']] == expected
+
+
+def test_coco_set_loads_with_mmdet_dataset(toy_root):
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        coco = CocoDataset(
+            data_root=osp.join(toy_root, 'coco'),
+            ann_file='annotations/instances_train2017.json',
+            data_prefix=dict(img='train2017/'),
+            metainfo=dict(classes=COCO_CLASSES),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+            ])
+        sample = coco[0]
+    assert len(coco) > 0
+    assert sample['gt_masks'].masks.shape[0] == len(sample['gt_bboxes'])
+    assert sample['gt_masks'].masks.any(axis=(1, 2)).all()
+
+
+def test_2021_layout(tmp_path):
+    written = make_toy_vis(str(tmp_path), version='2021', overrides=SMALL)
+    assert written['youtube_vis_train'] == str(tmp_path / 'youtube_vis_2021' /
+                                               'train' / 'instances.json')
+    assert len(YTVIS(written['youtube_vis_valid']).vids) == 1
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(preset='huge'), 'unknown toy preset'),
+    (dict(version='2020'), "version must be '2019' or '2021'"),
+    (dict(overrides=dict(max_instances=2)), 'max_instances must be'),
+])
+def test_bad_arguments(tmp_path, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_toy_vis(str(tmp_path), **kwargs)
