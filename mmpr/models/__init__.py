@@ -1,1 +1,4 @@
-"""Models of mmpr: Seq Mask R-CNN and its heads."""
+"""Models of mmpr: Seq Mask R-CNN, its propagation head and loss."""
+from .detectors import *  # noqa: F401,F403
+from .heads import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403

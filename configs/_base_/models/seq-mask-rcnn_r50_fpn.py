@@ -1,0 +1,35 @@
+# Seq Mask R-CNN, ResNet-50 + FPN (paper Sec. 3.1.3, Fig. 4): mmdet's Mask
+# R-CNN plus the Seq-Prop head with the authors' widths, for the 40
+# YouTube-VIS classes. It takes frame pairs (N, 2, C, H, W) in training.
+_base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
+
+model = dict(
+    _scope_='mmpr',  # the mmdet:: base marks this dict as mmdet's
+    type='SeqMaskRCNN',
+    data_preprocessor=dict(type='TrackDataPreprocessor', pad_mask=True),
+    roi_head=dict(
+        bbox_head=dict(num_classes=40), mask_head=dict(num_classes=40)),
+    prop_head=dict(
+        type='SeqPropHead',
+        in_channels=256,  # P2 (FPN width)
+        skip_channels=(256, 512),  # backbone C2, C3
+        memory_channels=512,  # encoders' width at 1/16
+        key_channels=64,
+        value_channels=256,
+        decoder_channels=256,
+        loss_prop=dict(type='SoftIoULoss', loss_weight=1.0)),
+    train_cfg=dict(
+        # at most this many guidance instances per pair (authors' code: 5)
+        prop=dict(max_objects=5)),
+    test_cfg=dict(
+        # key-frame detection (authors' code): 200 proposals, score > 0.2,
+        # at most O = 10 instances per key frame
+        rpn=dict(
+            nms_pre=200,
+            max_per_img=200,
+            nms=dict(type='nms', iou_threshold=0.7)),
+        rcnn=dict(
+            score_thr=0.2,
+            nms=dict(type='nms', iou_threshold=0.5),
+            max_per_img=10,
+            mask_thr_binary=0.5)))

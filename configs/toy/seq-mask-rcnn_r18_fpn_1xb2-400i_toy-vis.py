@@ -1,0 +1,58 @@
+# A CPU-sized Seq Mask R-CNN on the synthetic toy set: ResNet-18, narrow FPN
+# and heads, no pretrained weights (none can be downloaded on CI machines),
+# trained from scratch on the mix of the main-training stage (COCO-style
+# images as pseudo videos + the video set). Trains in minutes on 2 cores:
+#   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
+#   python tools/dataset_converters/youtubevis2coco.py \
+#       -i data/toy/youtube_vis_2019 --version 2019
+#   python tools/train.py configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py
+_base_ = [
+    '../_base_/models/seq-mask-rcnn_r50_fpn.py',
+    '../_base_/datasets/toy_vis.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(
+    backbone=dict(
+        depth=18,
+        frozen_stages=-1,  # random weights: train every stage
+        norm_eval=False,
+        init_cfg=None),
+    neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
+    rpn_head=dict(in_channels=64, feat_channels=64),
+    roi_head=dict(
+        bbox_roi_extractor=dict(out_channels=64),
+        bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=3),
+        mask_roi_extractor=dict(out_channels=64),
+        mask_head=dict(in_channels=64, conv_out_channels=64, num_classes=3)),
+    prop_head=dict(
+        in_channels=64,
+        skip_channels=(64, 128),
+        memory_channels=128,
+        key_channels=32,
+        value_channels=64,
+        decoder_channels=64),
+    train_cfg=dict(rcnn=dict(sampler=dict(num=128))))
+
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=400, val_interval=400)
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4),
+    clip_grad=dict(max_norm=35, norm_type=2))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
+    dict(
+        type='MultiStepLR',
+        by_epoch=False,
+        begin=0,
+        end=400,
+        milestones=[300],
+        gamma=0.1)
+]
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(by_epoch=False, interval=200))
+log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)

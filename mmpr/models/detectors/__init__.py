@@ -1,0 +1,3 @@
+from .seq_mask_rcnn import FrameFeatures, SeqMaskRCNN
+
+__all__ = ['FrameFeatures', 'SeqMaskRCNN']

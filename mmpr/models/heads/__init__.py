@@ -1,0 +1,6 @@
+from .seq_prop_head import (QueryFeatures, SeqPropHead, RefineBlock, ResBlock,
+                            soft_aggregate)
+
+__all__ = [
+    'QueryFeatures', 'RefineBlock', 'ResBlock', 'SeqPropHead', 'soft_aggregate'
+]

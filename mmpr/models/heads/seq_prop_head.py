@@ -1,0 +1,280 @@
+"""The sequence propagation (Seq-Prop) head of Seq Mask R-CNN.
+
+Paper Sec. 3.1.3, Fig. 4 and supplement Fig. 8, Eq. 4, Eq. 5. A space-time
+memory reader on Mask R-CNN's features: a guidance frame's P2 and a soft
+instance mask are encoded into a memory entry (key, value); a query frame's P2
+is encoded into a query (key, value); a non-local read gives each query
+position a mix of memory values; a decoder refines the read-out with the query
+frame's backbone C3 and C2 into a foreground probability per instance.
+
+Shape shorthand: K instances (memory entries, one soft mask each), M memory
+frames per instance, F query frames, C/Ck/Cv channels, (H, W) the padded input
+size, (h, w) the P2 size (H/4, W/4) and (h', w') the memory grid (H/16,
+W/16).
+"""
+import math
+from typing import List, NamedTuple, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmdet.utils import ConfigType, OptMultiConfig
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from mmpr.registry import MODELS
+
+
+class ResBlock(nn.Module):
+    """Pre-activation residual block without normalisation.
+
+    The skip path is a 3x3 conv when the stride or width changes.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int = None,
+                 stride: int = 1) -> None:
+        super().__init__()
+        out_channels = out_channels or in_channels
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1)
+        self.shortcut = (None if stride == 1 and in_channels == out_channels
+                         else nn.Conv2d(in_channels, out_channels, 3, stride,
+                                        1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        residual = self.conv2(F.relu(self.conv1(F.relu(x))))
+        return (x if self.shortcut is None else self.shortcut(x)) + residual
+
+
+class RefineBlock(nn.Module):
+    """Decoder stage: a skip feature of the query plus the upsampled map.
+
+    ``encode_skip`` depends only on the query frame, so inference runs it once
+    per frame and shares it by all instances and key frames.
+    """
+
+    def __init__(self, skip_channels: int, channels: int) -> None:
+        super().__init__()
+        self.skip_conv = nn.Conv2d(skip_channels, channels, 3, padding=1)
+        self.skip_block = ResBlock(channels)
+        self.merge_block = ResBlock(channels)
+
+    def encode_skip(self, skip: Tensor) -> Tensor:
+        """(F, C_skip, hs, ws) backbone feature -> (F, C, hs, ws)."""
+        return self.skip_block(self.skip_conv(skip))
+
+    def forward(self, skip: Tensor, coarse: Tensor) -> Tensor:
+        """Merge an encoded skip (F or 1, C, hs, ws) with (K, C, hs/2, ws/2)."""
+        up = F.interpolate(
+            coarse, size=skip.shape[-2:], mode='bilinear', align_corners=False)
+        return self.merge_block(skip + up)
+
+
+class QueryFeatures(NamedTuple):
+    """Everything the head computes from the query frames alone.
+
+    Attributes:
+        key (Tensor): (F, Ck, h', w') query keys.
+        value (Tensor): (F, Cv, h', w') query values.
+        skip3 (Tensor): (F, Cd, H/8, W/8) encoded C3.
+        skip2 (Tensor): (F, Cd, H/4, W/4) encoded C2.
+    """
+    key: Tensor
+    value: Tensor
+    skip3: Tensor
+    skip2: Tensor
+
+    def index(self, frame_inds: Tensor) -> 'QueryFeatures':
+        """The features of ``frame_inds`` (K, ), one row per instance."""
+        return QueryFeatures(*(x[frame_inds] for x in self))
+
+
+def soft_aggregate(probs: Tensor, eps: float = 1e-7) -> Tensor:
+    """Let the instances of one frame compete for pixels (supplement Eq. 4).
+
+    The background probability is prod_k (1 - p_k); every map is turned into
+    odds p / (1 - p), and each pixel's odds are normalised over background
+    plus instances.
+
+    Args:
+        probs (Tensor): (K, ...) foreground probabilities of K instances.
+        eps (float): Clamp of the probabilities before taking odds.
+
+    Returns:
+        Tensor: (K + 1, ...) probabilities summing to 1 over dim 0 at every
+        position; index 0 is the background.
+    """
+    background = torch.prod(1 - probs, dim=0, keepdim=True)
+    stacked = torch.cat([background, probs]).clamp(eps, 1 - eps)
+    return torch.logit(stacked).softmax(dim=0)
+
+
+def _stride16_encoder(in_channels: int, out_channels: int) -> nn.Sequential:
+    """Two stride-2 residual blocks: P2 (1/4) -> (1/16, out_channels)."""
+    return nn.Sequential(
+        ResBlock(in_channels, in_channels, stride=2),
+        ResBlock(in_channels, out_channels, stride=2))
+
+
+@MODELS.register_module()
+class SeqPropHead(BaseModule):
+    """Propagate soft instance masks from a memory to a query frame.
+
+    Training: ``loss()`` on guidance/query frame pairs. Inference calls the
+    steps one by one so that work that does not depend on the guidance is
+    done once per frame: ``encode_query`` (per query frame), ``encode_memory``
+    (per memory entry), ``read_memory`` and ``decode`` (per instance), then
+    :func:`soft_aggregate` over the instances of one key frame.
+
+    Args:
+        in_channels (int): Channels of P2 (the FPN output). Defaults to 256.
+        skip_channels (Sequence[int]): Channels of the backbone's C2 and C3.
+            Defaults to (256, 512) (ResNet-50).
+        memory_channels (int): Width of the 1/16 encoders. Defaults to 512.
+        key_channels (int): Key width. Defaults to 64.
+        value_channels (int): Value width. Defaults to 256.
+        decoder_channels (int): Decoder width. Defaults to 256.
+        loss_prop (dict): The propagation loss, applied to the aggregated
+            probabilities. Defaults to the scale-balanced soft IoU loss.
+        init_cfg (dict, optional): Initialisation config. Defaults to None
+            (PyTorch's default initialisation, as the authors' code).
+    """
+
+    def __init__(self,
+                 in_channels: int = 256,
+                 skip_channels: Sequence[int] = (256, 512),
+                 memory_channels: int = 512,
+                 key_channels: int = 64,
+                 value_channels: int = 256,
+                 decoder_channels: int = 256,
+                 loss_prop: ConfigType = dict(
+                     type='SoftIoULoss', loss_weight=1.0),
+                 init_cfg: OptMultiConfig = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        # guidance (memory) encoder: mask -> P2 width, added to P2
+        self.mask_encoder = nn.Conv2d(1, in_channels, 7, padding=3)
+        self.memory_encoder = _stride16_encoder(in_channels, memory_channels)
+        self.memory_key = nn.Conv2d(memory_channels, key_channels, 1)
+        self.memory_value = nn.Conv2d(memory_channels, value_channels, 1)
+        # query encoder: same shape, own weights
+        self.query_encoder = _stride16_encoder(in_channels, memory_channels)
+        self.query_key = nn.Conv2d(memory_channels, key_channels, 1)
+        self.query_value = nn.Conv2d(memory_channels, value_channels, 1)
+        # decoder
+        self.fuse = nn.Conv2d(2 * value_channels, decoder_channels, 3,
+                              padding=1)
+        self.fuse_block = ResBlock(decoder_channels)
+        self.refine3 = RefineBlock(skip_channels[1], decoder_channels)
+        self.refine2 = RefineBlock(skip_channels[0], decoder_channels)
+        self.predictor = nn.Conv2d(decoder_channels, 2, 3, padding=1)
+        self.loss_prop = MODELS.build(loss_prop)
+
+    def encode_memory(self, p2: Tensor,
+                      masks: Tensor) -> Tuple[Tensor, Tensor]:
+        """Encode memory entries from guidance features and soft masks.
+
+        Args:
+            p2 (Tensor): (K, C, h, w) P2 of each entry's frame (expand one
+                frame's P2 to K entries without copying).
+            masks (Tensor): (K, H, W) soft masks in [0, 1], at any size; they
+                are resized to P2.
+
+        Returns:
+            tuple[Tensor, Tensor]: Keys (K, Ck, h', w') and values
+            (K, Cv, h', w').
+        """
+        masks = F.interpolate(
+            masks[:, None].to(p2.dtype),
+            size=p2.shape[-2:],
+            mode='bilinear',
+            align_corners=False)
+        x = self.memory_encoder(p2 + self.mask_encoder(masks))
+        return self.memory_key(x), self.memory_value(x)
+
+    def encode_query(self, p2: Tensor, c2: Tensor,
+                     c3: Tensor) -> QueryFeatures:
+        """Encode query frames: all the work that ignores the guidance.
+
+        Args:
+            p2 (Tensor): (F, C, h, w) P2 of the query frames.
+            c2 (Tensor): (F, C2, H/4, W/4) backbone C2.
+            c3 (Tensor): (F, C3, H/8, W/8) backbone C3.
+        """
+        x = self.query_encoder(p2)
+        return QueryFeatures(
+            key=self.query_key(x),
+            value=self.query_value(x),
+            skip3=self.refine3.encode_skip(c3),
+            skip2=self.refine2.encode_skip(c2))
+
+    @staticmethod
+    def read_memory(memory_keys: Tensor, memory_values: Tensor,
+                    query_key: Tensor) -> Tensor:
+        """Space-time memory read: softmax over all memory positions.
+
+        Args:
+            memory_keys (Tensor): (K, Ck, M, h', w').
+            memory_values (Tensor): (K, Cv, M, h', w').
+            query_key (Tensor): (K, Ck, h', w') or (1, Ck, h', w').
+
+        Returns:
+            Tensor: (K, Cv, h', w') read-out.
+        """
+        num, key_channels = memory_keys.shape[:2]
+        height, width = query_key.shape[-2:]
+        keys = memory_keys.flatten(2).transpose(1, 2)  # (K, M h' w', Ck)
+        query = query_key.flatten(2).expand(num, -1, -1)  # (K, Ck, h' w')
+        affinity = torch.bmm(keys, query) / math.sqrt(key_channels)
+        affinity = affinity.softmax(dim=1)  # over memory positions
+        readout = torch.bmm(memory_values.flatten(2), affinity)
+        return readout.view(num, -1, height, width)
+
+    def decode(self, readout: Tensor, query: QueryFeatures) -> Tensor:
+        """Decode read-outs into foreground probabilities.
+
+        Args:
+            readout (Tensor): (K, Cv, h', w').
+            query (QueryFeatures): Features with K rows (one per read-out) or
+                one row shared by all K.
+
+        Returns:
+            Tensor: (K, H, W) foreground probabilities at the input size.
+        """
+        value = query.value.expand(readout.size(0), -1, -1, -1)
+        x = self.fuse_block(self.fuse(torch.cat([readout, value], dim=1)))
+        x = self.refine3(query.skip3, x)
+        x = self.refine2(query.skip2, x)
+        logits = self.predictor(F.relu(x))  # (K, 2, H/4, W/4)
+        logits = F.interpolate(
+            logits, scale_factor=4, mode='bilinear', align_corners=False)
+        return logits.softmax(dim=1)[:, 1]
+
+    def loss(self, guidance_p2: Tensor, guidance_masks: Tensor,
+             query: QueryFeatures, pair_inds: Tensor,
+             target_masks: Tensor) -> dict:
+        """Propagate guidance masks of frame pairs and score them.
+
+        Args:
+            guidance_p2 (Tensor): (N, C, h, w) P2 of N guidance frames.
+            guidance_masks (Tensor): (K, H, W) soft guidance masks, grouped by
+                pair (the instances of pair 0 first).
+            query (QueryFeatures): Features of the N query frames.
+            pair_inds (Tensor): (K, ) pair of each instance, non-decreasing.
+            target_masks (Tensor): (K, H, W) binary query masks of the same
+                instances.
+
+        Returns:
+            dict: ``loss_prop``, averaged over all K instances.
+        """
+        keys, values = self.encode_memory(guidance_p2[pair_inds],
+                                          guidance_masks)
+        readout = self.read_memory(keys[:, :, None], values[:, :, None],
+                                   query.key[pair_inds])
+        probs = self.decode(readout, query.index(pair_inds))
+        counts: List[int] = torch.bincount(pair_inds).tolist()
+        aggregated = torch.cat([
+            soft_aggregate(pair_probs)[1:]
+            for pair_probs in probs.split(counts) if len(pair_probs)
+        ])
+        return dict(loss_prop=self.loss_prop(aggregated, target_masks))

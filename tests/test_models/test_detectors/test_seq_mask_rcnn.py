@@ -1,0 +1,104 @@
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmdet.structures import DetDataSample, TrackDataSample
+from mmdet.structures.mask import BitmapMasks
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from mmengine.structures import InstanceData
+
+from mmpr.models import SeqMaskRCNN
+from mmpr.registry import MODELS
+
+TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'
+H, W = 64, 96
+
+
+@pytest.fixture(scope='module')
+def model(repo_root):
+    cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
+    torch.manual_seed(0)
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        model = MODELS.build(cfg.model)
+    assert isinstance(model, SeqMaskRCNN)
+    return model.train()
+
+
+def frame(boxes, ids, labels=None) -> DetDataSample:
+    """A frame with box-shaped instances, padded to (H, W)."""
+    masks = np.zeros((len(boxes), H, W), np.uint8)
+    for mask, (x0, y0, x1, y1) in zip(masks, boxes):
+        mask[y0:y1, x0:x1] = 1
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=(H, W),
+            ori_shape=(H, W),
+            pad_shape=(H, W),
+            batch_input_shape=(H, W),
+            scale_factor=(1.0, 1.0)))
+    sample.gt_instances = InstanceData(
+        bboxes=torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
+        labels=torch.tensor(labels or [0] * len(boxes)),
+        masks=BitmapMasks(masks, H, W),
+        instances_ids=torch.tensor(ids))
+    return sample
+
+
+def pair(query: DetDataSample, guidance: DetDataSample) -> TrackDataSample:
+    sample = TrackDataSample(
+        metainfo=dict(key_frames_inds=[1], ref_frames_inds=[0]))
+    sample.video_data_samples = [guidance, query]
+    return sample
+
+
+def test_loss_on_pairs(model):
+    samples = [
+        pair(
+            frame([[10, 10, 40, 40], [50, 20, 90, 60]], [1, 2], [0, 2]),
+            frame([[12, 8, 42, 38], [48, 22, 88, 62], [0, 0, 8, 8]],
+                  [1, 2, 3], [0, 2, 1])),
+        pair(frame([[20, 5, 60, 50]], [7]), frame([[22, 6, 62, 52]], [7])),
+    ]
+    inputs = torch.randn(2, 2, 3, H, W)
+    losses = model.loss(inputs, samples)
+    assert {
+        'loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox', 'loss_mask',
+        'loss_prop'
+    } <= set(losses)
+    assert 0 < losses['loss_prop'].item() <= 1
+    loss, _ = model.parse_losses(losses)
+    model.zero_grad()
+    loss.backward()
+    assert model.prop_head.mask_encoder.weight.grad.abs().sum() > 0
+
+
+def test_guidance_is_capped_and_shared_only(model, monkeypatch):
+    seen = {}
+
+    def fake_loss(guidance_p2, guidance_masks, query, pair_inds, targets):
+        seen.update(masks=guidance_masks, pairs=pair_inds, targets=targets)
+        return dict(loss_prop=guidance_masks.sum() * 0)
+
+    monkeypatch.setattr(model.prop_head, 'loss', fake_loss)
+    boxes = [[8 * i, 4, 8 * i + 8, 30] for i in range(8)]
+    query = frame(boxes, list(range(8)))
+    guidance = frame(boxes + [[0, 40, 20, 60]], list(range(8)) + [99])
+    model.loss(torch.randn(1, 2, 3, H, W), [pair(query, guidance)])
+    assert len(seen['pairs']) == model.train_cfg.prop.max_objects == 5
+    # guidance masks are the model's own soft, detached estimates
+    masks = seen['masks']
+    assert masks.shape == (5, H, W) and not masks.requires_grad
+    assert ((masks > 0) & (masks < 1)).any()
+    assert set(seen['targets'].unique().tolist()) <= {0.0, 1.0}
+
+
+def test_no_shared_instance_gives_zero_loss_with_gradients(model):
+    samples = [pair(frame([[10, 10, 40, 40]], [1]),
+                    frame([[10, 10, 40, 40]], [2]))]
+    losses = model.loss(torch.randn(1, 2, 3, H, W), samples)
+    assert losses['loss_prop'].item() == 0
+    model.zero_grad()
+    losses['loss_prop'].backward()
+    assert model.prop_head.mask_encoder.weight.grad is not None

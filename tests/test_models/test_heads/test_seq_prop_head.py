@@ -1,0 +1,107 @@
+import pytest
+import torch
+
+from mmpr.models.heads import SeqPropHead, soft_aggregate
+
+# a narrow head (ResNet-18 widths) keeps the test fast on the CPU
+WIDTHS = dict(
+    in_channels=32,
+    skip_channels=(16, 24),
+    memory_channels=48,
+    key_channels=8,
+    value_channels=16,
+    decoder_channels=16)
+H, W = 64, 96  # padded input size; P2 is (16, 24), the memory grid (4, 6)
+
+
+@pytest.fixture(scope='module')
+def head():
+    torch.manual_seed(0)
+    return SeqPropHead(**WIDTHS)
+
+
+def frame_features(num_frames=1):
+    p2 = torch.randn(num_frames, 32, H // 4, W // 4)
+    c2 = torch.randn(num_frames, 16, H // 4, W // 4)
+    c3 = torch.randn(num_frames, 24, H // 8, W // 8)
+    return p2, c2, c3
+
+
+@pytest.mark.parametrize('num_instances', [1, 3, 7])
+@pytest.mark.parametrize('memory_frames', [1, 4])
+def test_shapes(head, num_instances, memory_frames):
+    p2, c2, c3 = frame_features()
+    masks = torch.rand(num_instances, H, W)
+    keys, values = head.encode_memory(p2.expand(num_instances, -1, -1, -1),
+                                      masks)
+    assert keys.shape == (num_instances, 8, H // 16, W // 16)
+    assert values.shape == (num_instances, 16, H // 16, W // 16)
+    query = head.encode_query(p2, c2, c3)
+    assert query.key.shape == (1, 8, H // 16, W // 16)
+    assert query.skip2.shape == (1, 16, H // 4, W // 4)
+    assert query.skip3.shape == (1, 16, H // 8, W // 8)
+
+    memory_keys = torch.stack([keys] * memory_frames, dim=2)
+    memory_values = torch.stack([values] * memory_frames, dim=2)
+    readout = head.read_memory(memory_keys, memory_values, query.key)
+    assert readout.shape == (num_instances, 16, H // 16, W // 16)
+    probs = head.decode(readout, query)
+    assert probs.shape == (num_instances, H, W)
+    assert ((probs >= 0) & (probs <= 1)).all()
+
+
+def test_shared_query_equals_per_instance_query(head):
+    p2, c2, c3 = frame_features()
+    keys, values = head.encode_memory(p2.expand(3, -1, -1, -1),
+                                      torch.rand(3, H, W))
+    query = head.encode_query(p2, c2, c3)
+    readout = head.read_memory(keys[:, :, None], values[:, :, None],
+                               query.key)
+    shared = head.decode(readout, query)
+    per_instance = head.decode(readout, query.index(torch.zeros(3).long()))
+    torch.testing.assert_close(shared, per_instance)
+
+
+def test_memory_read_is_softmax_over_all_positions(head):
+    # one memory position matching the query far better than the others
+    # returns (almost) that position's value everywhere
+    keys = torch.zeros(1, 8, 2, 4, 6)
+    keys[0, :, 1, 2, 3] = 50
+    values = torch.randn(1, 16, 2, 4, 6)
+    query_key = torch.ones(1, 8, 4, 6)
+    readout = head.read_memory(keys, values, query_key)
+    expected = values[0, :, 1, 2, 3][:, None, None].expand(16, 4, 6)
+    torch.testing.assert_close(readout[0], expected)
+
+
+@pytest.mark.parametrize('num_instances', [1, 2, 6])
+def test_soft_aggregation_sums_to_one(num_instances):
+    probs = torch.rand(num_instances, 20, 30)
+    probs[0, 0, 0] = 1.0  # extreme values are clamped, not NaN
+    probs[-1, 0, 1] = 0.0
+    aggregated = soft_aggregate(probs)
+    assert aggregated.shape == (num_instances + 1, 20, 30)
+    torch.testing.assert_close(
+        aggregated.sum(0), torch.ones(20, 30), atol=1e-5, rtol=0)
+    assert torch.isfinite(aggregated).all()
+    # a pixel claimed by one instance only stays with it
+    probs = torch.zeros(num_instances, 1, 1)
+    probs[-1] = 0.99
+    assert soft_aggregate(probs)[-1].item() > 0.98
+
+
+def test_loss_gradient_reaches_guidance_and_query_features(head):
+    p2_guide, _, _ = frame_features(num_frames=2)
+    p2_query, c2, c3 = frame_features(num_frames=2)
+    for tensor in (p2_guide, p2_query, c2, c3):
+        tensor.requires_grad_(True)
+    pair_inds = torch.tensor([0, 0, 1])
+    targets = (torch.rand(3, H, W) > 0.5).float()
+    query = head.encode_query(p2_query, c2, c3)
+    losses = head.loss(p2_guide, torch.rand(3, H, W), query, pair_inds,
+                       targets)
+    assert set(losses) == {'loss_prop'}
+    assert 0 < losses['loss_prop'].item() < 1
+    losses['loss_prop'].backward()
+    for tensor in (p2_guide, p2_query, c2, c3):
+        assert tensor.grad is not None and tensor.grad.abs().sum() > 0
