@@ -5,7 +5,8 @@
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/dataset_converters/youtubevis2coco.py \
 #       -i data/toy/youtube_vis_2019 --version 2019
-#   python tools/train.py configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py
+#   python tools/train.py \
+#       configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py
 _base_ = [
     '../_base_/models/seq-mask-rcnn_r50_fpn.py',
     '../_base_/datasets/toy_vis.py',
@@ -52,7 +53,6 @@ param_scheduler = [
         gamma=0.1)
 ]
 default_hooks = dict(
-    logger=dict(interval=10),
-    checkpoint=dict(by_epoch=False, interval=200))
+    logger=dict(interval=10), checkpoint=dict(by_epoch=False, interval=200))
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0)

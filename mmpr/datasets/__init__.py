@@ -1,1 +1,16 @@
 """Datasets, samplers and transforms of mmpr, and the synthetic toy VIS set."""
+from .coco_pseudo_video_dataset import (COCO_TO_YOUTUBE_VIS_2019,
+                                        COCO_TO_YOUTUBE_VIS_2021,
+                                        CocoPseudoVideoDataset)
+from .davis_uvos_dataset import DAVISUVOSDataset
+from .samplers import ConcatTrackImgSampler
+from .transforms import (GuidanceFrameSample, PseudoVideoSample, RotateFrame,
+                         is_valid_guidance)
+from .video_concat_dataset import VideoConcatDataset
+
+__all__ = [
+    'COCO_TO_YOUTUBE_VIS_2019', 'COCO_TO_YOUTUBE_VIS_2021',
+    'CocoPseudoVideoDataset', 'DAVISUVOSDataset', 'ConcatTrackImgSampler',
+    'GuidanceFrameSample', 'PseudoVideoSample', 'RotateFrame',
+    'is_valid_guidance', 'VideoConcatDataset'
+]

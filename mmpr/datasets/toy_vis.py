@@ -15,6 +15,10 @@ data run on it:
   ``train2017/*.jpg``, with the video categories under COCO-like
   non-contiguous ids plus one category (``star``) that the videos lack, so a
   category mapping has something to map and to drop.
+- DAVIS 2019 unsupervised: ``JPEGImages/480p/<sequence>/<frame>.jpg``,
+  palette PNGs ``Annotations_unsupervised/480p/<sequence>/<frame>.png``
+  (value k is object k of the sequence, 0 background) and the split lists
+  ``ImageSets/2019/{train,val}.txt``; the frames keep the preset's size.
 
 Each category is a shape (``disc``, ``square``, ``triangle``; colours are
 random), so the class is learnable from appearance. In every video the first
@@ -30,17 +34,24 @@ import json
 import os
 import os.path as osp
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+from PIL import Image
 
 VIDEO_CLASSES = ('disc', 'square', 'triangle')
 COCO_CLASSES = VIDEO_CLASSES + ('star', )
 COCO_CATEGORY_IDS = {'disc': 1, 'square': 3, 'triangle': 5, 'star': 8}
 # Objects smaller than this many visible pixels are not annotated (absent).
 MIN_VISIBLE_AREA = 16
-SPLIT_CODES = {'train': 0, 'valid': 1, 'coco': 2}
+SPLIT_CODES = {
+    'train': 0,
+    'valid': 1,
+    'coco': 2,
+    'davis_train': 3,
+    'davis_val': 4
+}
 
 
 @dataclass(frozen=True)
@@ -264,6 +275,50 @@ def _video_name(rng: np.random.Generator) -> str:
     return ''.join(rng.choice(list('0123456789abcdef'), 10))
 
 
+@dataclass
+class _ToyVideo:
+    """One toy video: its name, tracks and rendering inputs."""
+    name: str
+    num_frames: int
+    tracks: List[_Track]  # back to front
+    background: np.ndarray  # (H, W, 3) uint8 BGR
+    noise: np.ndarray  # (H, W, 1) float32
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator, size: ToyVISSize) -> '_ToyVideo':
+        """Draw a random video from ``rng``."""
+        width, height = size.frame_size
+        num_frames = int(rng.integers(size.frames[0], size.frames[1] + 1))
+        name = _video_name(rng)
+        tracks = _video_tracks(rng, num_frames, width, height,
+                               size.max_instances)
+        background = _background(rng, width, height)
+        noise = rng.normal(0, 12, size=(height, width, 1)).astype(np.float32)
+        return cls(name, num_frames, tracks, background, noise)
+
+    def frames(self) -> Iterator[Tuple[np.ndarray, List[np.ndarray]]]:
+        """Render the frames in order.
+
+        Yields:
+            tuple: The (H, W, 3) uint8 image and one (H, W) bool visible mask
+            per track, in the order of :attr:`tracks`.
+        """
+        height, width = self.background.shape[:2]
+        for t in range(self.num_frames):
+            shapes = []
+            for track in self.tracks:
+                center, radius, angle = track.state(t, width, height)
+                shapes.append(
+                    (track.category,
+                     shape_polygon(track.category, center, radius,
+                                   track.aspect, angle), track.color))
+            yield render_frame(self.background, shapes, self.noise)
+
+
+def _write_jpeg(path: str, image: np.ndarray) -> None:
+    cv2.imwrite(path, image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+
+
 def write_videos(out_dir: str,
                  split: str,
                  num_videos: int,
@@ -280,31 +335,17 @@ def write_videos(out_dir: str,
     videos, annotations = [], []
     track_id = first_track_id
     for index in range(num_videos):
-        rng = np.random.default_rng([seed, SPLIT_CODES[split], index])
-        num_frames = int(rng.integers(size.frames[0], size.frames[1] + 1))
-        name = _video_name(rng)
-        tracks = _video_tracks(rng, num_frames, width, height,
-                               size.max_instances)
-        background = _background(rng, width, height)
-        noise = rng.normal(0, 12, size=(height, width, 1)).astype(np.float32)
+        video = _ToyVideo.draw(
+            np.random.default_rng([seed, SPLIT_CODES[split], index]), size)
+        name, num_frames, tracks = video.name, video.num_frames, video.tracks
         video_id = first_video_id + index
         file_names = [f'{name}/{5 * t:05d}.jpg' for t in range(num_frames)]
         os.makedirs(osp.join(out_dir, 'JPEGImages', name), exist_ok=True)
         per_track = [
             dict(segmentations=[], bboxes=[], areas=[]) for _ in tracks
         ]
-        for t, file_name in enumerate(file_names):
-            shapes = []
-            for track in tracks:
-                center, radius, angle = track.state(t, width, height)
-                shapes.append(
-                    (track.category,
-                     shape_polygon(track.category, center, radius,
-                                   track.aspect, angle), track.color))
-            image, visible = render_frame(background, shapes, noise)
-            cv2.imwrite(
-                osp.join(out_dir, 'JPEGImages', file_name), image,
-                [cv2.IMWRITE_JPEG_QUALITY, 92])
+        for file_name, (image, visible) in zip(file_names, video.frames()):
+            _write_jpeg(osp.join(out_dir, 'JPEGImages', file_name), image)
             for record, mask in zip(per_track, visible):
                 area = int(mask.sum())
                 present = area >= MIN_VISIBLE_AREA
@@ -377,9 +418,7 @@ def write_coco(out_dir: str, size: ToyVISSize, seed: int) -> dict:
         image, visible = render_frame(
             _background(rng, width, height), shapes, noise)
         file_name = f'{image_id:012d}.jpg'
-        cv2.imwrite(
-            osp.join(image_dir, file_name), image,
-            [cv2.IMWRITE_JPEG_QUALITY, 92])
+        _write_jpeg(osp.join(image_dir, file_name), image)
         images.append(
             dict(
                 license=1,
@@ -414,6 +453,68 @@ def write_coco(out_dir: str, size: ToyVISSize, seed: int) -> dict:
         ])
 
 
+def davis_palette() -> np.ndarray:
+    """The DAVIS (PASCAL VOC) annotation palette.
+
+    Returns:
+        np.ndarray: (256, 3) uint8 RGB colour of every index.
+    """
+    index = np.arange(256)
+    palette = np.zeros((256, 3), np.uint8)
+    for bit in range(8):
+        for channel in range(3):
+            palette[:, channel] |= (((index >> (3 * bit + channel)) & 1) <<
+                                    (7 - bit)).astype(np.uint8)
+    return palette
+
+
+def write_davis(out_dir: str, size: ToyVISSize, seed: int) -> str:
+    """Render toy videos in the DAVIS 2019 unsupervised layout.
+
+    ``size.train_videos`` and ``size.valid_videos`` sequences go to the
+    ``train`` and ``val`` split lists; object k of a sequence is its k-th
+    track (back to front) and is annotated where it is visible.
+
+    Args:
+        out_dir (str): The DAVIS root to write.
+        size (ToyVISSize): How much to write.
+        seed (int): Random seed; equal arguments write equal files.
+
+    Returns:
+        str: ``out_dir``.
+    """
+    palette = davis_palette().flatten().tolist()
+    splits = [
+        ('train', 'davis_train', size.train_videos),
+        ('val', 'davis_val', size.valid_videos),
+    ]
+    for split, code, num_videos in splits:
+        names = []
+        for index in range(num_videos):
+            video = _ToyVideo.draw(
+                np.random.default_rng([seed, SPLIT_CODES[code], index]), size)
+            names.append(video.name)
+            img_dir = osp.join(out_dir, 'JPEGImages', '480p', video.name)
+            ann_dir = osp.join(out_dir, 'Annotations_unsupervised', '480p',
+                               video.name)
+            os.makedirs(img_dir, exist_ok=True)
+            os.makedirs(ann_dir, exist_ok=True)
+            for t, (image, visible) in enumerate(video.frames()):
+                _write_jpeg(osp.join(img_dir, f'{t:05d}.jpg'), image)
+                labels = np.zeros(image.shape[:2], np.uint8)
+                for obj, mask in enumerate(visible, 1):
+                    if mask.sum() >= MIN_VISIBLE_AREA:
+                        labels[mask] = obj
+                png = Image.fromarray(labels)
+                png.putpalette(palette)
+                png.save(osp.join(ann_dir, f'{t:05d}.png'))
+        list_dir = osp.join(out_dir, 'ImageSets', '2019')
+        os.makedirs(list_dir, exist_ok=True)
+        with open(osp.join(list_dir, f'{split}.txt'), 'w') as f:
+            f.writelines(f'{name}\n' for name in names)
+    return out_dir
+
+
 def _dump(obj: dict, path: str) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
@@ -425,7 +526,7 @@ def make_toy_vis(out_dir: str,
                  seed: int = 0,
                  version: str = '2019',
                  overrides: Optional[dict] = None) -> Dict[str, str]:
-    """Write the toy YouTube-VIS and COCO sets under ``out_dir``.
+    """Write the toy YouTube-VIS, COCO and DAVIS sets under ``out_dir``.
 
     Layout (``version='2019'``; ``'2021'`` puts each split's json at
     ``{split}/instances.json`` as the 2021 download does)::
@@ -434,6 +535,9 @@ def make_toy_vis(out_dir: str,
         out_dir/youtube_vis_2019/{train,valid}/JPEGImages/<video>/<frame>.jpg
         out_dir/coco/annotations/instances_train2017.json
         out_dir/coco/train2017/<image>.jpg
+        out_dir/DAVIS/JPEGImages/480p/<sequence>/<frame>.jpg
+        out_dir/DAVIS/Annotations_unsupervised/480p/<sequence>/<frame>.png
+        out_dir/DAVIS/ImageSets/2019/{train,val}.txt
 
     Args:
         out_dir (str): Root folder to write into.
@@ -443,7 +547,8 @@ def make_toy_vis(out_dir: str,
         overrides (dict, optional): Fields of :class:`ToyVISSize` to change.
 
     Returns:
-        dict: Paths of the written json files by name.
+        dict: Paths of the written json files by name, and ``davis_root``,
+        the DAVIS folder.
     """
     if preset not in PRESETS:
         raise ValueError(f'unknown toy preset {preset!r}; choose one of '
@@ -478,4 +583,5 @@ def make_toy_vis(out_dir: str,
     path = osp.join(coco_root, 'annotations', 'instances_train2017.json')
     _dump(coco, path)
     written['coco_train'] = path
+    written['davis_root'] = write_davis(osp.join(out_dir, 'DAVIS'), size, seed)
     return written

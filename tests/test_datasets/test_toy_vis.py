@@ -7,9 +7,10 @@ from mmdet.datasets import CocoDataset, YouTubeVISDataset
 from mmdet.evaluation.functional import YTVIS
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
+from PIL import Image
 
 from mmpr.datasets.toy_vis import (COCO_CLASSES, PRESETS, VIDEO_CLASSES,
-                                   make_toy_vis)
+                                   davis_palette, make_toy_vis)
 from mmpr.registry import DATASETS
 
 SMALL = dict(train_videos=2, valid_videos=1, coco_images=3)
@@ -138,11 +139,43 @@ def test_coco_set_loads_with_mmdet_dataset(toy_root):
     assert sample['gt_masks'].masks.any(axis=(1, 2)).all()
 
 
+def test_davis_layout(toy_root):
+    root = osp.join(toy_root, 'DAVIS')
+    size = PRESETS['tiny']
+    palette = davis_palette()
+    assert palette[:3].tolist() == [[0, 0, 0], [128, 0, 0], [0, 128, 0]]
+    all_names = []
+    for split, num_videos in (('train', size.train_videos),
+                              ('val', size.valid_videos)):
+        with open(osp.join(root, 'ImageSets', '2019', f'{split}.txt')) as f:
+            names = f.read().split()
+        assert len(names) == num_videos
+        all_names += names
+        for name in names:
+            img_dir = osp.join(root, 'JPEGImages', '480p', name)
+            ann_dir = osp.join(root, 'Annotations_unsupervised', '480p', name)
+            frames = sorted(os.listdir(img_dir))
+            assert size.frames[0] <= len(frames) <= size.frames[1]
+            assert [f'{jpg[:-4]}.png'
+                    for jpg in frames] == sorted(os.listdir(ann_dir))
+            objects = set()
+            for frame in frames:
+                png = Image.open(osp.join(ann_dir, f'{frame[:-4]}.png'))
+                assert png.mode == 'P'
+                assert png.size == size.frame_size
+                np.testing.assert_array_equal(
+                    np.reshape(png.getpalette(), (-1, 3)), palette)
+                objects |= set(np.unique(np.array(png)).tolist())
+            assert {1, 2, 3} <= objects <= set(range(size.max_instances + 1))
+    assert len(set(all_names)) == len(all_names)
+
+
 def test_2021_layout(tmp_path):
     written = make_toy_vis(str(tmp_path), version='2021', overrides=SMALL)
     assert written['youtube_vis_train'] == str(tmp_path / 'youtube_vis_2021' /
                                                'train' / 'instances.json')
     assert len(YTVIS(written['youtube_vis_valid']).vids) == 1
+    assert written['davis_root'] == str(tmp_path / 'DAVIS')
 
 
 @pytest.mark.parametrize('kwargs, message', [

@@ -1,4 +1,4 @@
-"""Write the synthetic toy VIS set (YouTube-VIS and COCO layouts).
+"""Write the synthetic toy VIS set (YouTube-VIS, COCO and DAVIS layouts).
 
 Example::
 
@@ -15,7 +15,7 @@ from mmpr.datasets.toy_vis import PRESETS, make_toy_vis
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Write the synthetic toy VIS set, laid out like the '
-        'official YouTube-VIS and COCO downloads.')
+        'official YouTube-VIS, COCO and DAVIS 2019 unsupervised downloads.')
     parser.add_argument('out_dir', help='folder to write into')
     parser.add_argument(
         '--preset',

@@ -8,7 +8,7 @@ from typing import NamedTuple, Tuple, Union
 import torch
 from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.roi_heads.mask_heads.fcn_mask_head import _do_paste_mask
-from mmdet.structures import DetDataSample, SampleList, TrackSampleList
+from mmdet.structures import SampleList, TrackSampleList
 from mmdet.structures.bbox import bbox2roi
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from torch import Tensor
@@ -117,8 +117,10 @@ class SeqMaskRCNN(TwoStageDetector):
         guide_inds = [sample.ref_frames_inds[0] for sample in data_samples]
         pairs = torch.arange(len(data_samples), device=inputs.device)
         frames = torch.cat([
-            inputs[pairs, torch.as_tensor(query_inds, device=inputs.device)],
-            inputs[pairs, torch.as_tensor(guide_inds, device=inputs.device)]
+            inputs[pairs,
+                   torch.as_tensor(query_inds, device=inputs.device)],
+            inputs[pairs,
+                   torch.as_tensor(guide_inds, device=inputs.device)]
         ])
         query_feats, guide_feats = self.extract_frame_feats(frames).split(
             len(data_samples))
@@ -141,8 +143,8 @@ class SeqMaskRCNN(TwoStageDetector):
         """
         max_objects = self.train_cfg.get('prop', {}).get('max_objects', 5)
         guide_boxes, guide_labels, targets, pair_inds = [], [], [], []
-        for pair, (query, guide) in enumerate(zip(query_samples,
-                                                  guide_samples)):
+        for pair, (query,
+                   guide) in enumerate(zip(query_samples, guide_samples)):
             query_gt, guide_gt = query.gt_instances, guide.gt_instances
             query_masks = query_gt.masks.to_tensor(torch.float,
                                                    query_gt.labels.device)
@@ -169,8 +171,9 @@ class SeqMaskRCNN(TwoStageDetector):
             pair_inds.extend([pair] * len(shared))
         if not pair_inds:
             # keep every head parameter in the graph (DDP) with a zero loss
-            return dict(loss_prop=sum(
-                p.sum() for p in self.prop_head.parameters()) * 0)
+            return dict(
+                loss_prop=sum(p.sum()
+                              for p in self.prop_head.parameters()) * 0)
 
         pad_h, pad_w = query_samples[0].batch_input_shape
         guide_masks = self.estimate_guidance_masks(guide_feats.fpn,
@@ -184,9 +187,9 @@ class SeqMaskRCNN(TwoStageDetector):
                                    pair_inds_t, torch.cat(targets))
 
     @torch.no_grad()
-    def estimate_guidance_masks(self, fpn: Tuple[Tensor, ...],
-                                boxes: list, labels: list,
-                                pad_shape: Tuple[int, int]) -> Tensor:
+    def estimate_guidance_masks(self, fpn: Tuple[Tensor, ...], boxes: list,
+                                labels: list, pad_shape: Tuple[int,
+                                                               int]) -> Tensor:
         """Soft masks of the mask head on given boxes, pasted at input size.
 
         The paper trains the propagation from the model's own estimates, not

@@ -1,4 +1,4 @@
-from .seq_prop_head import (QueryFeatures, SeqPropHead, RefineBlock, ResBlock,
+from .seq_prop_head import (QueryFeatures, RefineBlock, ResBlock, SeqPropHead,
                             soft_aggregate)
 
 __all__ = [

@@ -38,9 +38,9 @@ class ResBlock(nn.Module):
         out_channels = out_channels or in_channels
         self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1)
-        self.shortcut = (None if stride == 1 and in_channels == out_channels
-                         else nn.Conv2d(in_channels, out_channels, 3, stride,
-                                        1))
+        self.shortcut = (None if stride == 1
+                         and in_channels == out_channels else nn.Conv2d(
+                             in_channels, out_channels, 3, stride, 1))
 
     def forward(self, x: Tensor) -> Tensor:
         residual = self.conv2(F.relu(self.conv1(F.relu(x))))
@@ -65,7 +65,7 @@ class RefineBlock(nn.Module):
         return self.skip_block(self.skip_conv(skip))
 
     def forward(self, skip: Tensor, coarse: Tensor) -> Tensor:
-        """Merge an encoded skip (F or 1, C, hs, ws) with (K, C, hs/2, ws/2)."""
+        """Merge an encoded skip (F or 1, C, h, w) with (K, C, h/2, w/2)."""
         up = F.interpolate(
             coarse, size=skip.shape[-2:], mode='bilinear', align_corners=False)
         return self.merge_block(skip + up)
@@ -162,8 +162,8 @@ class SeqPropHead(BaseModule):
         self.query_key = nn.Conv2d(memory_channels, key_channels, 1)
         self.query_value = nn.Conv2d(memory_channels, value_channels, 1)
         # decoder
-        self.fuse = nn.Conv2d(2 * value_channels, decoder_channels, 3,
-                              padding=1)
+        self.fuse = nn.Conv2d(
+            2 * value_channels, decoder_channels, 3, padding=1)
         self.fuse_block = ResBlock(decoder_channels)
         self.refine3 = RefineBlock(skip_channels[1], decoder_channels)
         self.refine2 = RefineBlock(skip_channels[0], decoder_channels)

@@ -57,8 +57,8 @@ def test_loss_on_pairs(model):
     samples = [
         pair(
             frame([[10, 10, 40, 40], [50, 20, 90, 60]], [1, 2], [0, 2]),
-            frame([[12, 8, 42, 38], [48, 22, 88, 62], [0, 0, 8, 8]],
-                  [1, 2, 3], [0, 2, 1])),
+            frame([[12, 8, 42, 38], [48, 22, 88, 62], [0, 0, 8, 8]], [1, 2, 3],
+                  [0, 2, 1])),
         pair(frame([[20, 5, 60, 50]], [7]), frame([[22, 6, 62, 52]], [7])),
     ]
     inputs = torch.randn(2, 2, 3, H, W)
@@ -95,8 +95,9 @@ def test_guidance_is_capped_and_shared_only(model, monkeypatch):
 
 
 def test_no_shared_instance_gives_zero_loss_with_gradients(model):
-    samples = [pair(frame([[10, 10, 40, 40]], [1]),
-                    frame([[10, 10, 40, 40]], [2]))]
+    samples = [
+        pair(frame([[10, 10, 40, 40]], [1]), frame([[10, 10, 40, 40]], [2]))
+    ]
     losses = model.loss(torch.randn(1, 2, 3, H, W), samples)
     assert losses['loss_prop'].item() == 0
     model.zero_grad()

@@ -32,8 +32,8 @@ def frame_features(num_frames=1):
 def test_shapes(head, num_instances, memory_frames):
     p2, c2, c3 = frame_features()
     masks = torch.rand(num_instances, H, W)
-    keys, values = head.encode_memory(p2.expand(num_instances, -1, -1, -1),
-                                      masks)
+    keys, values = head.encode_memory(
+        p2.expand(num_instances, -1, -1, -1), masks)
     assert keys.shape == (num_instances, 8, H // 16, W // 16)
     assert values.shape == (num_instances, 16, H // 16, W // 16)
     query = head.encode_query(p2, c2, c3)
@@ -52,11 +52,10 @@ def test_shapes(head, num_instances, memory_frames):
 
 def test_shared_query_equals_per_instance_query(head):
     p2, c2, c3 = frame_features()
-    keys, values = head.encode_memory(p2.expand(3, -1, -1, -1),
-                                      torch.rand(3, H, W))
+    keys, values = head.encode_memory(
+        p2.expand(3, -1, -1, -1), torch.rand(3, H, W))
     query = head.encode_query(p2, c2, c3)
-    readout = head.read_memory(keys[:, :, None], values[:, :, None],
-                               query.key)
+    readout = head.read_memory(keys[:, :, None], values[:, :, None], query.key)
     shared = head.decode(readout, query)
     per_instance = head.decode(readout, query.index(torch.zeros(3).long()))
     torch.testing.assert_close(shared, per_instance)
