@@ -32,7 +32,9 @@ model = dict(
         memory_channels=128,
         key_channels=32,
         value_channels=64,
-        decoder_channels=64),
+        decoder_channels=64,
+        # from scratch, start every pixel at a low foreground probability
+        prior_prob=0.01),
     train_cfg=dict(rcnn=dict(sampler=dict(num=128))))
 
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=400, val_interval=400)

@@ -91,19 +91,22 @@ def test_prepared_set_loads_with_mmdet_dataset(toy_root, repo_root):
     cfg = Config.fromfile(
         osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_vis.py'))
     data_root = osp.join(toy_root, 'youtube_vis_2019')
-    train_cfg = cfg.train_dataloader.dataset
+    coco_cfg, video_cfg = cfg.train_dataloader.dataset.datasets
+    coco_cfg.data_root = osp.join(toy_root, 'coco')
     val_cfg = cfg.val_dataloader.dataset
-    train_cfg.data_root = val_cfg.data_root = data_root
+    video_cfg.data_root = val_cfg.data_root = data_root
     with DefaultScope.overwrite_default_scope('mmpr'):
-        train_set = DATASETS.build(train_cfg)
+        train_set = DATASETS.build(cfg.train_dataloader.dataset)
         val_set = DATASETS.build(val_cfg)
-    assert isinstance(train_set, YouTubeVISDataset)
+    video_set = train_set.datasets[1]
+    assert isinstance(video_set, YouTubeVISDataset)
     assert train_set.metainfo['classes'] == VIDEO_CLASSES
     size = PRESETS['tiny']
-    assert len(train_set) == size.train_videos
+    assert len(video_set) == size.train_videos
     assert len(val_set) == size.valid_videos
 
-    sample = train_set[0]
+    # a query frame of the first video, as TrackImgSampler indexes it
+    sample = train_set[(len(train_set.datasets[0]), 0)]
     assert tuple(sample['inputs'].shape[:2]) == (2, 3)
     for frame in sample['data_samples']:
         assert len(frame.gt_instances) > 0

@@ -1,74 +1,95 @@
+import os
 import os.path as osp
+import re
 import subprocess
 import sys
 
-# Mask R-CNN (ResNet-18, no pretrained weights) on the toy COCO images: a
-# real mmdet model trained by tools/train.py in a few seconds on the CPU.
-TOY_MASK_RCNN_CONFIG = """
-_base_ = [
-    'mmdet::_base_/models/mask-rcnn_r50_fpn.py',
-    '{repo}/configs/_base_/default_runtime.py',
-]
-classes = ('disc', 'square', 'triangle', 'star')
-model = dict(
-    backbone=dict(depth=18, init_cfg=None),
-    neck=dict(in_channels=[64, 128, 256, 512]),
-    roi_head=dict(
-        bbox_head=dict(num_classes=4), mask_head=dict(num_classes=4)))
-train_dataloader = dict(
-    batch_size=2,
-    num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='CocoDataset',
-        data_root='{coco_root}',
-        metainfo=dict(classes=classes),
-        ann_file='annotations/instances_train2017.json',
-        data_prefix=dict(img='train2017/'),
-        pipeline=[
-            dict(type='LoadImageFromFile'),
-            dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-            dict(type='Resize', scale=(192, 112), keep_ratio=True),
-            dict(type='PackDetInputs'),
-        ]))
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=2)
-optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9))
-default_hooks = dict(
-    logger=dict(interval=1),
-    checkpoint=dict(interval=2, by_epoch=False))
-log_processor = dict(by_epoch=False)
-"""
+import pytest
+
+TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'
+LOSSES = ('loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox',
+          'loss_mask', 'loss_prop')
 
 
-def run_train(repo_root: str, *args: str) -> subprocess.CompletedProcess:
+@pytest.fixture
+def workspace(toy_root, tmp_path):
+    """A working folder whose data/toy is the toy set, as after the README's
+    data commands."""
+    os.makedirs(tmp_path / 'data')
+    os.symlink(toy_root, tmp_path / 'data' / 'toy')
+    return tmp_path
+
+
+def run(repo_root, cwd, *command, **env):
     return subprocess.run(
-        [sys.executable,
-         osp.join(repo_root, 'tools', 'train.py'), *args],
+        command,
         capture_output=True,
         text=True,
-        cwd=repo_root)
+        cwd=cwd,
+        env=dict(os.environ, PYTHON=sys.executable, **env))
 
 
-def test_train_saves_and_resumes(repo_root, toy_root, tmp_path):
-    config = tmp_path / 'mask-rcnn_r18_fpn_toy-coco.py'
-    config.write_text(
-        TOY_MASK_RCNN_CONFIG.format(
-            repo=repo_root, coco_root=osp.join(toy_root, 'coco')))
-    work_dir = str(tmp_path / 'work')
-    first = run_train(repo_root, str(config), '--work-dir', work_dir)
+def train(repo_root, cwd, *args):
+    return run(repo_root, cwd, sys.executable,
+               osp.join(repo_root, 'tools', 'train.py'),
+               osp.join(repo_root, TOY_CONFIG), *args)
+
+
+def logged(log: str, key: str) -> list:
+    return [float(v) for v in re.findall(rf'{key}: ([0-9.]+)', log)]
+
+
+def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
+    work_dir = str(workspace / 'work')
+    first = train(repo_root, workspace, '--work-dir', work_dir,
+                  '--cfg-options', 'train_cfg.max_iters=40',
+                  'param_scheduler=[]', 'default_hooks.logger.interval=1',
+                  'log_processor.window_size=1',
+                  'default_hooks.checkpoint.interval=40')
     assert first.returncode == 0, first.stderr[-3000:]
-    assert osp.isfile(osp.join(work_dir, 'iter_2.pth'))
+    log = first.stdout + first.stderr
+    for key in LOSSES:
+        assert len(logged(log, key)) == 40, key
+    prop = logged(log, 'loss_prop')
+    # the propagation loss starts at ~1 (no overlap) and falls
+    assert sum(prop[-10:]) / 10 < sum(prop[:10]) / 10 - 0.01, prop
+    assert osp.isfile(osp.join(work_dir, 'iter_40.pth'))
 
-    second = run_train(repo_root, str(config), '--work-dir', work_dir,
-                       '--resume', '--cfg-options', 'train_cfg.max_iters=3',
-                       'default_hooks.checkpoint.interval=1')
+    second = train(repo_root, workspace, '--work-dir', work_dir, '--resume',
+                   '--cfg-options', 'train_cfg.max_iters=42')
     assert second.returncode == 0, second.stderr[-3000:]
-    log = second.stdout + second.stderr
-    assert 'resumed epoch: 0, iter: 2' in log
-    assert osp.isfile(osp.join(work_dir, 'iter_3.pth'))
+    assert 'resumed epoch: 0, iter: 40' in second.stdout + second.stderr
+    assert osp.isfile(osp.join(work_dir, 'iter_42.pth'))
+
+
+def test_two_process_training(repo_root, workspace):
+    work_dir = str(workspace / 'dist')
+    result = run(
+        repo_root,
+        workspace,
+        'bash',
+        osp.join(repo_root, 'tools', 'dist_train.sh'),
+        osp.join(repo_root, TOY_CONFIG),
+        '2',
+        '--work-dir',
+        work_dir,
+        '--cfg-options',
+        'train_cfg.max_iters=2',
+        'default_hooks.logger.interval=1',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        PORT='29517',
+        OMP_NUM_THREADS='1')
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert 'Distributed training: True' in log
+    assert re.search(r'(GPU number|World size): 2', log)
+    assert osp.isfile(osp.join(work_dir, 'iter_2.pth'))
 
 
 def test_train_names_a_missing_config(repo_root, tmp_path):
-    result = run_train(repo_root, str(tmp_path / 'no_such_config.py'))
+    result = run(repo_root, tmp_path, sys.executable,
+                 osp.join(repo_root, 'tools', 'train.py'),
+                 str(tmp_path / 'no_such_config.py'))
     assert result.returncode != 0
     assert 'no_such_config.py does not exist' in result.stderr

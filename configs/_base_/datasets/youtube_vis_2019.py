@@ -4,7 +4,8 @@
 # Training: every annotated frame is a query frame once per epoch
 # (TrackImgSampler); its guidance frame comes from the same video by the
 # authors' rule (GuidanceFrameSample); both frames share one resize and flip.
-# Testing: whole videos.
+# Testing: whole videos. No validation during training: the official valid
+# split has no public annotations (score locally on a split of train).
 dataset_type = 'YouTubeVISDataset'
 dataset_version = '2019'
 data_root = 'data/youtube_vis_2019/'
@@ -37,6 +38,10 @@ test_pipeline = [
     dict(type='PackTrackInputs')
 ]
 
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+
 train_dataset = dict(
     type=dataset_type,
     dataset_version=dataset_version,
@@ -65,6 +70,7 @@ test_dataloader = dict(
         data_prefix=dict(img_path='valid/JPEGImages'),
         test_mode=True,
         pipeline=test_pipeline))
+test_cfg = dict(type='TestLoop')
 # the official valid split has no annotations: write the submission zip
 test_evaluator = dict(
     type='YouTubeVISMetric',

@@ -4,12 +4,6 @@
 # decay, gradient clipping and warm-up follow their fine-tuning configs and
 # mmdet's Mask R-CNN.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=4)
-# YouTube-VIS valid/test have no public annotations: evaluate after training
-# with tools/test.py (the submission zip) or on a split of train.
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
     type='OptimWrapper',

@@ -1,0 +1,38 @@
+# DAVIS-UVOS (DAVIS 2019 unsupervised): data/DAVIS/JPEGImages/480p,
+# Annotations_unsupervised/480p (indexed PNGs), ImageSets/2019/*.txt. Every
+# object is one class; fine-tuning at 854x480 (paper Sec. 4.2).
+dataset_type = 'DAVISUVOSDataset'
+data_root = 'data/DAVIS/'
+train_scale = (854, 480)
+
+train_pipeline = [
+    dict(type='GuidanceFrameSample'),
+    dict(
+        type='TransformBroadcaster',
+        share_random_params=True,
+        transforms=[
+            dict(type='LoadImageFromFile'),
+            dict(type='LoadTrackAnnotations', with_mask=True),
+            dict(type='Resize', scale=train_scale, keep_ratio=True),
+            dict(type='RandomFlip', prob=0.5),
+        ]),
+    dict(type='PackTrackInputs')
+]
+train_dataset = dict(
+    type=dataset_type,
+    data_root=data_root,
+    split='train',
+    pipeline=train_pipeline)
+train_dataloader = dict(
+    batch_size=2,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='TrackImgSampler'),
+    batch_sampler=dict(type='TrackAspectRatioBatchSampler'),
+    dataset=train_dataset)
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+test_cfg = None
+test_dataloader = None
+test_evaluator = None

@@ -1,0 +1,17 @@
+# Seq Mask R-CNN R101, fine-tuning stage on DAVIS-UVOS (paper
+# Sec. 4.2): 5 epochs, 2 pairs per GPU on 4 GPUs, from the checkpoint
+# of the main-training stage:
+#   seq-mask-rcnn_r101_fpn_4xb2-main-4e_davis-uvos-coco.py
+_base_ = [
+    '../_base_/models/seq-mask-rcnn_r101_fpn.py',
+    '../_base_/datasets/davis_uvos.py', '../_base_/schedules/finetune_5e.py',
+    '../_base_/default_runtime.py'
+]
+
+# one foreground class
+model = dict(
+    roi_head=dict(
+        bbox_head=dict(num_classes=1), mask_head=dict(num_classes=1)))
+
+train_dataloader = dict(batch_size=2)
+load_from = 'work_dirs/seq-mask-rcnn_r101_fpn_4xb2-main-4e_davis-uvos-coco/epoch_4.pth'  # noqa: E501

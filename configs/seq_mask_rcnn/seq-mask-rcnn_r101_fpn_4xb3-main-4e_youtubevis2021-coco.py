@@ -1,0 +1,11 @@
+# Seq Mask R-CNN R101, main-training stage on YouTube-VIS 2021 + COCO
+# pseudo videos (paper Sec. 4.2): 4 epochs, 3 pairs per GPU on 4 GPUs,
+# from Mask R-CNN trained on COCO (the propagation head starts at random).
+_base_ = [
+    '../_base_/models/seq-mask-rcnn_r101_fpn.py',
+    '../_base_/datasets/youtube_vis_2021_coco.py',
+    '../_base_/schedules/main_4e.py', '../_base_/default_runtime.py'
+]
+
+train_dataloader = dict(batch_size=3)
+load_from = 'https://download.openmmlab.com/mmdetection/v2.0/mask_rcnn/mask_rcnn_r101_fpn_1x_coco/mask_rcnn_r101_fpn_1x_coco_20200204-1efe0ed5.pth'  # noqa: E501

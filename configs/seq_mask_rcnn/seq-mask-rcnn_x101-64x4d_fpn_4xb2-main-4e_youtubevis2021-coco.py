@@ -1,0 +1,11 @@
+# Seq Mask R-CNN X101-64X4D, main-training stage on YouTube-VIS 2021 + COCO
+# pseudo videos (paper Sec. 4.2): 4 epochs, 2 pairs per GPU on 4 GPUs,
+# from Mask R-CNN trained on COCO (the propagation head starts at random).
+_base_ = [
+    '../_base_/models/seq-mask-rcnn_x101-64x4d_fpn.py',
+    '../_base_/datasets/youtube_vis_2021_coco.py',
+    '../_base_/schedules/main_4e.py', '../_base_/default_runtime.py'
+]
+
+train_dataloader = dict(batch_size=2)
+load_from = 'https://download.openmmlab.com/mmdetection/v2.0/mask_rcnn/mask_rcnn_x101_64x4d_fpn_1x_coco/mask_rcnn_x101_64x4d_fpn_1x_coco_20200201-9352eb0d.pth'  # noqa: E501

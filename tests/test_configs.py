@@ -1,0 +1,84 @@
+"""Every config under configs/ parses and builds its model; the toy config
+also builds its datasets on the toy set (real data sets are absent here)."""
+import glob
+import os.path as osp
+
+import pytest
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import DefaultScope
+
+from mmpr.models import SeqMaskRCNN
+from mmpr.registry import DATA_SAMPLERS, DATASETS, MODELS, TRANSFORMS
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = sorted(
+    osp.relpath(path, REPO_ROOT)
+    for path in glob.glob(osp.join(REPO_ROOT, 'configs', '*', '*.py'))
+    if '_base_' not in path)
+
+
+def registered_types(node, registry_of_key):
+    """Yield (registry, type) of every dict with a ``type`` in a config."""
+    if isinstance(node, (dict, ConfigDict)):
+        if 'type' in node and isinstance(node['type'], str):
+            yield registry_of_key, node['type']
+        for key, value in node.items():
+            registry = {
+                'pipeline': TRANSFORMS,
+                'transforms': TRANSFORMS,
+                'sampler': DATA_SAMPLERS,
+                'batch_sampler': DATA_SAMPLERS,
+            }.get(key, registry_of_key)
+            yield from registered_types(value, registry)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from registered_types(value, registry_of_key)
+
+
+def test_all_configs_found():
+    assert len(CONFIGS) == 19  # 18 paper settings + the toy config
+
+
+@pytest.mark.parametrize('config', CONFIGS)
+def test_config_builds_model(config):
+    cfg = Config.fromfile(osp.join(REPO_ROOT, config))
+    assert cfg.default_scope == 'mmpr'
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        model = MODELS.build(cfg.model)
+        for registry, name in registered_types(cfg.train_dataloader,
+                                               DATASETS):
+            assert registry.get(name) is not None, f'unknown type {name}'
+    assert isinstance(model, SeqMaskRCNN)
+    num_classes = model.roi_head.bbox_head.num_classes
+    if 'youtubevis' in config:
+        assert num_classes == 40
+        assert cfg.train_dataloader.batch_size in (2, 3, 5)
+    elif 'davis' in config:
+        assert num_classes == 1
+    if 'main' in config:
+        assert cfg.train_cfg.max_epochs == 4
+        assert cfg.optim_wrapper.optimizer.lr == 5e-3
+        assert cfg.load_from.endswith('.pth')
+    elif '-ft-' in config:
+        assert cfg.train_cfg.max_epochs == 5
+        assert cfg.optim_wrapper.optimizer.lr == 5e-5
+        main_stage = config.replace('-ft-5e_', '-main-4e_').replace(
+            '.py', '-coco.py')
+        assert osp.isfile(osp.join(REPO_ROOT, main_stage))
+        assert osp.splitext(osp.basename(main_stage))[0] in cfg.load_from
+
+
+def test_toy_config_builds_datasets(toy_root):
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'toy',
+                 'seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'))
+    coco, video = cfg.train_dataloader.dataset.datasets
+    coco.data_root = osp.join(toy_root, 'coco')
+    video.data_root = osp.join(toy_root, 'youtube_vis_2019')
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        dataset = DATASETS.build(cfg.train_dataloader.dataset)
+        sampler = DATA_SAMPLERS.build(
+            cfg.train_dataloader.sampler, default_args=dict(dataset=dataset))
+    assert len(list(sampler)) == dataset.num_all_imgs
+    sample = dataset[next(iter(sampler))]
+    assert tuple(sample['inputs'].shape[:2]) == (2, 3)
