@@ -45,8 +45,7 @@ def test_config_builds_model(config):
     assert cfg.default_scope == 'mmpr'
     with DefaultScope.overwrite_default_scope('mmpr'):
         model = MODELS.build(cfg.model)
-        for registry, name in registered_types(cfg.train_dataloader,
-                                               DATASETS):
+        for registry, name in registered_types(cfg.train_dataloader, DATASETS):
             assert registry.get(name) is not None, f'unknown type {name}'
     assert isinstance(model, SeqMaskRCNN)
     num_classes = model.roi_head.bbox_head.num_classes
@@ -62,8 +61,8 @@ def test_config_builds_model(config):
     elif '-ft-' in config:
         assert cfg.train_cfg.max_epochs == 5
         assert cfg.optim_wrapper.optimizer.lr == 5e-5
-        main_stage = config.replace('-ft-5e_', '-main-4e_').replace(
-            '.py', '-coco.py')
+        main_stage = config.replace('-ft-5e_',
+                                    '-main-4e_').replace('.py', '-coco.py')
         assert osp.isfile(osp.join(REPO_ROOT, main_stage))
         assert osp.splitext(osp.basename(main_stage))[0] in cfg.load_from
 
