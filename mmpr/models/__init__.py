@@ -2,3 +2,5 @@
 from .detectors import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
+from .propagators import *  # noqa: F401,F403
+from .reducers import *  # noqa: F401,F403

@@ -33,6 +33,32 @@ train_dataloader = dict(
 val_cfg = None
 val_dataloader = None
 val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
+# Testing: whole val sequences; the model returns masks at the original size,
+# the metric writes them as indexed PNGs and scores J&F.
+test_scale = (854, 480)  # the 480p frames' own size
+test_pipeline = [
+    dict(
+        type='TransformBroadcaster',
+        transforms=[
+            dict(type='LoadImageFromFile'),
+            dict(type='Resize', scale=test_scale, keep_ratio=True),
+            dict(type='LoadTrackAnnotations', with_mask=True),
+        ]),
+    # the metric names the PNGs <video_name>/<frame>.png
+    dict(type='PackTrackInputs', meta_keys=('video_name', 'file_name'))
+]
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='val',
+        test_mode=True,
+        pipeline=test_pipeline))
+test_cfg = dict(type='TestLoop')
+test_evaluator = dict(
+    type='DAVISUVOSMetric', outfile_prefix='work_dirs/davis_uvos_results')

@@ -18,6 +18,17 @@ model = dict(
         value_channels=256,
         decoder_channels=256,
         loss_prop=dict(type='SoftIoULoss', loss_weight=1.0)),
+    # inference (paper Sec. 3): propose sequences by memory K-propagation
+    propagator=dict(
+        type='MemoryKPropagator',
+        num_key_frames=6,  # K: 6 for YouTube-VIS, 4 for DAVIS-UVOS
+        key_frame_mode='paper',  # Eq. 1; 'uniform': the authors' code
+        mem_step=5,  # a frame joins the memory every 5 frames
+        max_memory=None),  # unbounded memory, as the paper
+    # then reduce them by sequence NMS (Alg. 2, Eq. 3), theta = 0.5
+    reducer=dict(
+        type='SequenceNMS', iou_thr=0.5, score_thr=0.05,
+        category_aware=False),  # True: Table 5's category-aware reduction
     train_cfg=dict(
         # at most this many guidance instances per pair (authors' code: 5)
         prop=dict(max_objects=5)),

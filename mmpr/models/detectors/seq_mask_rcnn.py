@@ -3,14 +3,18 @@
 Paper Sec. 3.1.3 and Fig. 4. Shape shorthand: N frame pairs in a batch, K
 guidance instances over the whole batch, (H, W) the padded input size.
 """
-from typing import NamedTuple, Tuple, Union
+from typing import List, NamedTuple, Optional, Tuple, Union
 
+import cv2
+import numpy as np
 import torch
 from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.roi_heads.mask_heads.fcn_mask_head import _do_paste_mask
-from mmdet.structures import SampleList, TrackSampleList
+from mmdet.structures import DetDataSample, SampleList, TrackSampleList
 from mmdet.structures.bbox import bbox2roi
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.structures import InstanceData
+from pycocotools import mask as mask_utils
 from torch import Tensor
 
 from mmpr.registry import MODELS
@@ -47,6 +51,10 @@ class SeqMaskRCNN(TwoStageDetector):
     the guidance frames' ground-truth boxes (soft, detached) -> ``prop_head``
     propagates them to the query frames -> ``loss_prop``.
 
+    ``predict()`` on a whole video: propose (Mask R-CNN on K key frames,
+    memory K-propagation, ``propagator``) -> reduce (sequence NMS,
+    ``reducer``) -> per-frame instance sequences.
+
     Args:
         backbone (dict): Backbone; it must output C2 and C3 first (ResNet
             ``out_indices=(0, 1, 2, 3)``).
@@ -54,6 +62,10 @@ class SeqMaskRCNN(TwoStageDetector):
         rpn_head (dict): RPN head.
         roi_head (dict): RoI head with bbox and mask heads.
         prop_head (dict): :class:`SeqPropHead`.
+        propagator (dict): Proposal generation at test time,
+            :class:`MemoryKPropagator`.
+        reducer (dict): Proposal reduction at test time,
+            :class:`SequenceNMS`.
         train_cfg (dict): mmdet's ``rpn``/``rpn_proposal``/``rcnn`` plus
             ``prop=dict(max_objects=5)``, the most guidance instances per pair
             (more are sampled at random, as in the authors' code).
@@ -69,6 +81,8 @@ class SeqMaskRCNN(TwoStageDetector):
                  rpn_head: ConfigType,
                  roi_head: ConfigType,
                  prop_head: ConfigType,
+                 propagator: ConfigType = dict(type='MemoryKPropagator'),
+                 reducer: ConfigType = dict(type='SequenceNMS'),
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
@@ -83,6 +97,8 @@ class SeqMaskRCNN(TwoStageDetector):
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.prop_head = MODELS.build(prop_head)
+        self.propagator = MODELS.build(propagator)
+        self.reducer = MODELS.build(reducer)
 
     def extract_frame_feats(self, imgs: Tensor) -> FrameFeatures:
         """Backbone and FPN of (N, C, H, W) frames, keeping C2 and C3."""
@@ -218,7 +234,76 @@ class SeqMaskRCNN(TwoStageDetector):
             skip_empty=False)
         return masks
 
-    def predict(self, *args, **kwargs):
-        raise NotImplementedError(
-            'SeqMaskRCNN.predict (whole-video Propose-Reduce inference) is '
-            'not available yet; train with tools/train.py.')
+    def predict(self,
+                inputs: Tensor,
+                data_samples: TrackSampleList,
+                rescale: bool = True) -> TrackSampleList:
+        """Instance sequences of one whole video.
+
+        Args:
+            inputs (Tensor): (1, T, C, H, W) all frames of one video.
+            data_samples (list[TrackDataSample]): Its frames.
+            rescale (bool): Masks and boxes at the original frame size (else
+                at the resized input size). Defaults to True.
+
+        Returns:
+            list[TrackDataSample]: ``data_samples``, each frame with
+            ``pred_track_instances``: ``instances_id`` (N, ), ``scores``
+            (N, ) sequence scores (Eq. 2), ``labels`` (N, ), ``class_scores``
+            (N, C), ``bboxes`` (N, 4) and ``masks`` (a list of N RLE dicts),
+            for the N sequences present in the frame.
+        """
+        if inputs.size(0) != 1:
+            raise ValueError('SeqMaskRCNN.predict takes one video per batch '
+                             f'(batch_size=1), got {inputs.size(0)}')
+        frames = list(data_samples[0])
+        proposals = self.propagator.propose(self, inputs[0], frames)
+        with self.propagator.timer('reduction', inputs.device):
+            keep, class_scores = self.reducer(proposals.masks,
+                                              proposals.class_scores)
+            sequences = [proposals.masks[k] for k in keep]
+        with self.propagator.timer('output', inputs.device):
+            for t, frame in enumerate(frames):
+                frame.pred_track_instances = self._frame_instances(
+                    frame, [seq[t] for seq in sequences], class_scores,
+                    rescale)
+        return data_samples
+
+    @staticmethod
+    def _frame_instances(frame: DetDataSample, rles: List[Optional[dict]],
+                         class_scores: np.ndarray,
+                         rescale: bool) -> InstanceData:
+        """The present sequences of one frame as ``InstanceData``.
+
+        Args:
+            frame (DetDataSample): The frame (``ori_shape``).
+            rles (list[dict | None]): One mask per sequence at the resized
+                frame size, None where absent.
+            class_scores (np.ndarray): (S, C) sequence class scores.
+            rescale (bool): Resize masks to ``ori_shape``.
+        """
+        ids, masks = [], []
+        for s, rle in enumerate(rles):
+            if rle is None or not mask_utils.area(rle):
+                continue
+            if rescale:
+                height, width = frame.ori_shape[:2]
+                mask = cv2.resize(
+                    mask_utils.decode(rle), (width, height),
+                    interpolation=cv2.INTER_LINEAR)
+                rle = mask_utils.encode(np.asfortranarray(mask))
+            ids.append(s)
+            masks.append(rle)
+        scores = torch.as_tensor(class_scores[ids]).reshape(
+            len(ids), class_scores.shape[1])
+        boxes = torch.as_tensor(
+            mask_utils.toBbox(masks) if masks else np.zeros((0, 4)),
+            dtype=torch.float32)
+        boxes[:, 2:] += boxes[:, :2]
+        return InstanceData(
+            instances_id=torch.as_tensor(ids, dtype=torch.long),
+            scores=scores.max(dim=1).values,
+            labels=scores.argmax(dim=1),
+            class_scores=scores,
+            bboxes=boxes,
+            masks=masks)

@@ -1,0 +1,73 @@
+"""Test a model on whole videos with the mmengine runner (mmdet's arguments).
+
+Prints AP/AR (YouTube-VIS, when the annotation json is annotated) or J&F
+(DAVIS-UVOS) and writes the results files of the config's evaluator.
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from mmpr.utils import load_config, setup_cpu_distributed
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Test an mmpr model on whole videos')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--work-dir', help='the dir to save logs and results files')
+    parser.add_argument(
+        '--out',
+        help='YouTube-VIS results json to write (e.g. results.json); the '
+        'submission zip is written next to it')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. '
+        'model.propagator.num_key_frames=4')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    if not osp.isfile(args.checkpoint):
+        raise SystemExit(f'error: checkpoint {args.checkpoint} does not '
+                         'exist; pass the .pth written by tools/train.py.')
+    cfg = load_config(args.config, args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    if cfg.get('test_dataloader') is None:
+        raise SystemExit(f'error: {args.config} has no test_dataloader.')
+    if args.out is not None:
+        if not args.out.endswith('.json'):
+            raise SystemExit('error: --out must name a .json file')
+        cfg.test_evaluator.outfile_prefix = osp.splitext(args.out)[0]
+    cfg.model.propagator.progress = True
+
+    setup_cpu_distributed(cfg)
+    runner = (
+        RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg))
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
