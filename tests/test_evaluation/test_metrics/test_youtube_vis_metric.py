@@ -2,6 +2,7 @@ import json
 import os.path as osp
 import zipfile
 
+import numpy as np
 import pytest
 import torch
 from mmdet.evaluation.functional import YTVIS, YTVISeval
@@ -106,3 +107,76 @@ def test_format_only_writes_submission(valid_videos, tmp_path):
         records = json.loads(archive.read('results.json'))
     assert {'video_id', 'category_id', 'score',
             'segmentations'} <= set(records[0])
+
+
+def as_sequences(video, num_classes=3, class_scores=None):
+    """Ground truth as SeqMaskRCNN's output: RLE masks, class scores."""
+    video = video.clone()
+    for frame in video:
+        gt = frame.gt_instances
+        masks = gt.masks.to_ndarray()
+        scores = torch.nn.functional.one_hot(gt.labels, num_classes).float()
+        if class_scores is not None:
+            scores = torch.as_tensor(class_scores).expand(len(gt), -1)
+        frame.pred_track_instances = InstanceData(
+            instances_id=gt.instances_ids,
+            scores=scores.max(1).values,
+            labels=gt.labels,
+            class_scores=scores,
+            bboxes=gt.bboxes,
+            masks=[
+                mask_utils.encode(np.asfortranarray(m.astype(np.uint8)))
+                for m in masks
+            ])
+    return video
+
+
+def test_sequences_score_one_and_absent_frames_are_null(
+        valid_videos, tmp_path):
+    dataset, videos = valid_videos
+    prefix = str(tmp_path / 'results')
+    evaluator = Evaluator(YouTubeVISMetric(outfile_prefix=prefix))
+    evaluator.dataset_meta = dataset.metainfo
+    for video in videos:
+        evaluator.process(data_samples=[as_sequences(video)], data_batch=None)
+    scores = evaluator.evaluate(len(dataset))
+    assert scores == {f'youtube_vis/segm_{item}': 1.0 for item in METRIC_ITEMS}
+    with open(f'{prefix}.json') as f:
+        records = json.load(f)
+    official = YTVIS(osp.join(dataset.data_root, 'valid.json'))
+    assert len(records) == len(official.anns)
+    # every official null (absent frame) is a null in the results too
+    by_video_category = {}
+    for record in records:
+        nulls = [s is None for s in record['segmentations']]
+        by_video_category.setdefault(
+            (record['video_id'], record['category_id']), []).append(nulls)
+    for track in official.anns.values():
+        nulls = [s is None for s in track['segmentations']]
+        assert nulls in by_video_category[(track['video_id'],
+                                           track['category_id'])]
+    assert any(any(n) for nulls in by_video_category.values() for n in nulls)
+    with zipfile.ZipFile(f'{prefix}.submission_file.zip') as archive:
+        assert json.loads(archive.read('results.json')) == records
+
+
+@pytest.mark.parametrize('mode, threshold, categories', [
+    ('category', 0.05, [1, 2]),
+    ('category', 0.001, [1, 2, 3]),
+    ('sequence', 0.05, [1]),
+])
+def test_records_per_category_or_sequence(valid_videos, mode, threshold,
+                                          categories):
+    dataset, videos = valid_videos
+    metric = YouTubeVISMetric(
+        record_mode=mode, category_score_thr=threshold, format_only=True)
+    metric.dataset_meta = dataset.metainfo
+    video = as_sequences(videos[0], class_scores=[0.6, 0.3, 0.01])
+    metric.process_video(list(video))
+    records, _ = metric.results[0]
+    num_sequences = len(
+        {int(i)
+         for frame in video
+         for i in frame.gt_instances.instances_ids})
+    assert len(records) == num_sequences * len(categories)
+    assert sorted({r['category_id'] for r in records}) == categories

@@ -103,3 +103,50 @@ def test_no_shared_instance_gives_zero_loss_with_gradients(model):
     model.zero_grad()
     losses['loss_prop'].backward()
     assert model.prop_head.mask_encoder.weight.grad is not None
+
+
+def test_predict_whole_video(model):
+    model.eval()
+    num_frames = 5
+    video = TrackDataSample()
+    video.video_data_samples = [
+        DetDataSample(
+            metainfo=dict(
+                img_shape=(H, W),
+                ori_shape=(2 * H, 2 * W),
+                pad_shape=(H, W),
+                batch_input_shape=(H, W),
+                scale_factor=(0.5, 0.5),
+                frame_id=t)) for t in range(num_frames)
+    ]
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    try:
+        with torch.no_grad():
+            out = model.predict(torch.randn(1, num_frames, 3, H, W), [video])
+    finally:
+        rcnn_cfg.score_thr = score_thr
+        model.train()
+    assert out[0] is video
+    seen = set()
+    for frame in video:
+        pred = frame.pred_track_instances
+        num = len(pred)
+        assert pred.class_scores.shape == (num, 3)
+        torch.testing.assert_close(pred.scores,
+                                   pred.class_scores.max(1).values)
+        assert pred.bboxes.shape == (num, 4)
+        assert (pred.bboxes[:, 2:] <= torch.tensor([2 * W, 2 * H])).all()
+        for rle in pred.masks:
+            assert rle['size'] == [2 * H, 2 * W]
+        seen.update(pred.instances_id.tolist())
+    # K = 6 >= 5 frames: every frame is a key frame, at most O = 10 each
+    assert 0 < len(seen) <= num_frames * 10
+    assert set(model.propagator.timings()) >= {
+        'backbone', 'detection', 'propagation', 'reduction'
+    }
+
+
+def test_predict_takes_one_video(model):
+    with pytest.raises(ValueError, match='one video per batch'):
+        model.predict(torch.zeros(2, 1, 3, H, W), [TrackDataSample()] * 2)
