@@ -36,7 +36,7 @@ def registered_types(node, registry_of_key):
 
 
 def test_all_configs_found():
-    assert len(CONFIGS) == 19  # 18 paper settings + the toy config
+    assert len(CONFIGS) == 20  # 18 paper settings + 2 toy configs
 
 
 @pytest.mark.parametrize('config', CONFIGS)

@@ -7,10 +7,11 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 
-# one foreground class
+# one foreground class; K = 4 key frames (paper Sec. 4.4)
 model = dict(
     roi_head=dict(
-        bbox_head=dict(num_classes=1), mask_head=dict(num_classes=1)))
+        bbox_head=dict(num_classes=1), mask_head=dict(num_classes=1)),
+    propagator=dict(num_key_frames=4))
 
 train_dataloader = dict(batch_size=1)
 load_from = 'https://download.openmmlab.com/mmdetection/v2.0/mask_rcnn/mask_rcnn_x101_64x4d_fpn_1x_coco/mask_rcnn_x101_64x4d_fpn_1x_coco_20200201-9352eb0d.pth'  # noqa: E501
