@@ -7,6 +7,7 @@ import sys
 import pytest
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'
+DAVIS_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-davis.py'
 LOSSES = ('loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox',
           'loss_mask', 'loss_prop')
 
@@ -60,6 +61,45 @@ def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     assert second.returncode == 0, second.stderr[-3000:]
     assert 'resumed epoch: 0, iter: 40' in second.stdout + second.stderr
     assert osp.isfile(osp.join(work_dir, 'iter_42.pth'))
+
+    out = str(workspace / 'results' / 'results.json')
+    tested = run(repo_root, workspace, sys.executable,
+                 osp.join(repo_root, 'tools', 'test.py'),
+                 osp.join(repo_root, TOY_CONFIG),
+                 osp.join(work_dir,
+                          'iter_42.pth'), '--work-dir', work_dir, '--out', out,
+                 '--cfg-options', 'test_dataloader.num_workers=0',
+                 'test_dataloader.persistent_workers=False',
+                 'model.test_cfg.rcnn.score_thr=0.0')
+    assert tested.returncode == 0, tested.stderr[-3000:]
+    log = tested.stdout + tested.stderr
+    for item in ('mAP', 'mAP_50', 'mAP_75', 'AR@1', 'AR@10'):
+        assert f'youtube_vis/segm_{item}' in log
+    assert osp.isfile(out)
+    assert osp.isfile(out.replace('.json', '.submission_file.zip'))
+
+
+def test_toy_davis_trains_and_prints_jf(repo_root, workspace):
+    config = osp.join(repo_root, DAVIS_CONFIG)
+    work_dir = str(workspace / 'davis')
+    trained = run(repo_root, workspace, sys.executable,
+                  osp.join(repo_root, 'tools', 'train.py'), config,
+                  '--work-dir', work_dir, '--cfg-options',
+                  'train_cfg.max_iters=2', 'train_dataloader.num_workers=0',
+                  'train_dataloader.persistent_workers=False')
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    tested = run(repo_root, workspace, sys.executable,
+                 osp.join(repo_root, 'tools', 'test.py'), config,
+                 osp.join(work_dir, 'iter_2.pth'), '--work-dir', work_dir,
+                 '--cfg-options', 'test_dataloader.num_workers=0',
+                 'test_dataloader.persistent_workers=False',
+                 'model.test_cfg.rcnn.score_thr=0.0')
+    assert tested.returncode == 0, tested.stderr[-3000:]
+    log = tested.stdout + tested.stderr
+    for key in ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F'):
+        assert key in log
+    pngs = os.listdir(workspace / 'work_dirs' / 'toy_davis_results')
+    assert len(pngs) == 2  # one folder per toy val sequence
 
 
 def test_two_process_training(repo_root, workspace):
