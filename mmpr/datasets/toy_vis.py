@@ -78,7 +78,7 @@ PRESETS: Dict[str, ToyVISSize] = {
     # unit tests: a few seconds to write
     'tiny': ToyVISSize(4, 2, (8, 12), (192, 112), 3, 12),
     # CPU training of the toy configs, the demo and the benchmarks
-    'small': ToyVISSize(48, 12, (12, 40), (320, 192), 5, 240),
+    'small': ToyVISSize(48, 12, (12, 40), (320, 192), 4, 240),
 }
 
 
@@ -239,10 +239,10 @@ def _video_tracks(rng: np.random.Generator, num_frames: int, width: int,
     base = min(width, height)
     num = int(rng.integers(3, max(3, max_instances) + 1))
     # 0: slow, mid-frame; the occluder passes over it
-    occludee = _random_track(rng, width, height, 0.12 * base, 0.8)
+    occludee = _random_track(rng, width, height, 0.18 * base, 0.8)
     occludee.center = np.array([width, height]) * rng.uniform(0.4, 0.6, 2)
     # 1: larger, on top of 0, crossing it around the middle of the video
-    occluder = _random_track(rng, width, height, 0.2 * base, 0.0)
+    occluder = _random_track(rng, width, height, 0.28 * base, 0.0)
     occluder.scale_amp = 0.1
     meet = occludee.state(num_frames // 2, width, height)[0]
     start = meet - rng.choice([-1, 1], 2) * [0.6 * width, 0.1 * height]
@@ -250,7 +250,7 @@ def _video_tracks(rng: np.random.Generator, num_frames: int, width: int,
     occluder.velocity = (meet - start) / max(num_frames // 2, 1)
     occluder.bounds_margin = 0.25 * base
     # 2: fast, leaves the frame and comes back
-    wanderer = _random_track(rng, width, height, 0.1 * base, 0.0)
+    wanderer = _random_track(rng, width, height, 0.15 * base, 0.0)
     wanderer.velocity = rng.choice([-1, 1], 2) * [
         (width + 0.5 * base) * 2.2 / max(num_frames, 2), 0.01 * height
     ]
@@ -264,7 +264,7 @@ def _video_tracks(rng: np.random.Generator, num_frames: int, width: int,
     for _ in range(num - 3):
         tracks.append(
             _random_track(rng, width, height,
-                          rng.uniform(0.07, 0.14) * base,
+                          rng.uniform(0.1, 0.2) * base,
                           rng.uniform(0.5, 3.0)))
     # draw order: occludee below occluder; the others in random depth
     order = [0, 1] + list(rng.permutation(np.arange(2, num)))
@@ -405,7 +405,7 @@ def write_coco(out_dir: str, size: ToyVISSize, seed: int) -> dict:
         base = min(width, height)
         shapes = []
         for _ in range(int(rng.integers(1, 5))):
-            radius = rng.uniform(0.08, 0.2) * base
+            radius = rng.uniform(0.12, 0.3) * base
             category = str(rng.choice(COCO_CLASSES))
             center = rng.uniform([radius, radius],
                                  [width - radius, height - radius])
