@@ -21,7 +21,9 @@ RUNNER_CONSTRUCTORS = Registry(
 LOOPS = Registry(
     'loop', parent=mmdet_registry.LOOPS, locations=['mmdet.engine.runner'])
 HOOKS = Registry(
-    'hook', parent=mmdet_registry.HOOKS, locations=['mmdet.engine.hooks'])
+    'hook',
+    parent=mmdet_registry.HOOKS,
+    locations=['mmdet.engine.hooks', 'mmpr.engine'])
 STRATEGIES = Registry('strategy', parent=mmengine_registry.STRATEGIES)
 
 DATASETS = Registry(
@@ -83,7 +85,7 @@ EVALUATOR = Registry(
 VISUALIZERS = Registry(
     'visualizer',
     parent=mmdet_registry.VISUALIZERS,
-    locations=['mmdet.visualization'])
+    locations=['mmdet.visualization', 'mmpr.visualization'])
 VISBACKENDS = Registry(
     'vis_backend',
     parent=mmdet_registry.VISBACKENDS,

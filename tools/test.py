@@ -26,6 +26,14 @@ def parse_args() -> argparse.Namespace:
         help='YouTube-VIS results json to write (e.g. results.json); the '
         'submission zip is written next to it')
     parser.add_argument(
+        '--show-dir',
+        help='draw the predicted sequences on every frame into this folder')
+    parser.add_argument(
+        '--show-score-thr',
+        type=float,
+        default=0.3,
+        help='sequences scoring below are not drawn')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -62,6 +70,15 @@ def main() -> None:
             raise SystemExit('error: --out must name a .json file')
         cfg.test_evaluator.outfile_prefix = osp.splitext(args.out)[0]
     cfg.model.propagator.progress = True
+    if args.show_dir is not None:
+        cfg.default_hooks.visualization = dict(
+            _scope_='mmpr',
+            type='SequenceVisualizationHook',
+            draw=True,
+            out_dir=args.show_dir,
+            score_thr=args.show_score_thr)
+    cfg.custom_hooks = cfg.get('custom_hooks',
+                               []) + [dict(type='InferenceTimingHook')]
 
     setup_cpu_distributed(cfg)
     runner = (

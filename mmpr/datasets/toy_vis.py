@@ -264,8 +264,7 @@ def _video_tracks(rng: np.random.Generator, num_frames: int, width: int,
     for _ in range(num - 3):
         tracks.append(
             _random_track(rng, width, height,
-                          rng.uniform(0.1, 0.2) * base,
-                          rng.uniform(0.5, 3.0)))
+                          rng.uniform(0.1, 0.2) * base, rng.uniform(0.5, 3.0)))
     # draw order: occludee below occluder; the others in random depth
     order = [0, 1] + list(rng.permutation(np.arange(2, num)))
     return [tracks[i] for i in order]

@@ -16,8 +16,10 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     register_mmdet_modules(init_default_scope=False)
 
     import mmpr.datasets  # noqa: F401,F403
+    import mmpr.engine  # noqa: F401,F403
     import mmpr.evaluation  # noqa: F401,F403
     import mmpr.models  # noqa: F401,F403
+    import mmpr.visualization  # noqa: F401,F403
 
     if not init_default_scope:
         return

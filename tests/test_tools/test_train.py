@@ -75,6 +75,12 @@ def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     log = tested.stdout + tested.stderr
     for item in ('mAP', 'mAP_50', 'mAP_75', 'AR@1', 'AR@10'):
         assert f'youtube_vis/segm_{item}' in log
+    timing = re.search(
+        r'inference time per frame \(ms\) over (\d+) frames: '
+        r'backbone: [0-9.]+', log)
+    assert timing and int(timing.group(1)) > 0
+    drawn = sorted((workspace / 'show').glob('*/*.jpg'))
+    assert len(drawn) == int(timing.group(1))  # every frame of every video
     assert osp.isfile(out)
     assert osp.isfile(out.replace('.json', '.submission_file.zip'))
 

@@ -213,7 +213,7 @@ class MemoryKPropagator:
 
         # forward pass: detection on key frames, then propagation forward
         streams: List[_Stream] = []
-        bar = ProgressBar(2 * num_frames) if self.progress else None
+        bar = ProgressBar(num_frames) if self.progress else None
         for t in range(key_frames[0], num_frames):
             if bar:
                 bar.update()
@@ -240,11 +240,13 @@ class MemoryKPropagator:
                                        detected))
         # backward pass: propagation from every key frame back to frame 0
         streams = []
-        for t in range(max(detections, default=0), -1, -1):
-            if bar:
-                bar.update()
+        last = max((t for t in detections if t > 0), default=0)
+        bar = ProgressBar(last) if self.progress and last else None
+        for t in range(last, -1, -1):
             if not streams and t not in detections:
                 continue
+            if bar and t < last:
+                bar.update()
             with self.timer('backbone', frames.device):
                 feats = model.extract_frame_feats(frames[t:t + 1])
             self._propagate(model, streams, t, feats, record, direction=-1)

@@ -1,0 +1,3 @@
+from .sequence_visualizer import SequenceVisualizer, sequence_color
+
+__all__ = ['SequenceVisualizer', 'sequence_color']
