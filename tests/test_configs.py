@@ -4,6 +4,7 @@ import glob
 import os.path as osp
 
 import pytest
+from mmdet.models import MaskRCNN
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
 
@@ -36,7 +37,7 @@ def registered_types(node, registry_of_key):
 
 
 def test_all_configs_found():
-    assert len(CONFIGS) == 20  # 18 paper settings + 2 toy configs
+    assert len(CONFIGS) == 21  # 18 paper settings + 3 toy configs
 
 
 @pytest.mark.parametrize('config', CONFIGS)
@@ -47,6 +48,11 @@ def test_config_builds_model(config):
         model = MODELS.build(cfg.model)
         for registry, name in registered_types(cfg.train_dataloader, DATASETS):
             assert registry.get(name) is not None, f'unknown type {name}'
+    if osp.basename(config).startswith('mask-rcnn'):
+        # the toy detector that the toy Seq Mask R-CNN starts from
+        assert type(model) is MaskRCNN
+        assert model.roi_head.bbox_head.num_classes == 3
+        return
     assert isinstance(model, SeqMaskRCNN)
     num_classes = model.roi_head.bbox_head.num_classes
     if 'youtubevis' in config:
