@@ -9,8 +9,7 @@ _base_ = [
 
 # the widths of configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py
 model = dict(
-    backbone=dict(
-        depth=18, frozen_stages=-1, norm_eval=False, init_cfg=None),
+    backbone=dict(depth=18, frozen_stages=-1, norm_eval=False, init_cfg=None),
     neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
     rpn_head=dict(in_channels=64, feat_channels=64),
     roi_head=dict(
@@ -52,7 +51,6 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)
 ]
 default_hooks = dict(
-    logger=dict(interval=20),
-    checkpoint=dict(by_epoch=False, interval=300))
+    logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=300))
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0)

@@ -66,8 +66,9 @@ def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     tested = run(repo_root, workspace, sys.executable,
                  osp.join(repo_root, 'tools', 'test.py'),
                  osp.join(repo_root, TOY_CONFIG),
-                 osp.join(work_dir,
-                          'iter_42.pth'), '--work-dir', work_dir, '--out', out,
+                 osp.join(work_dir, 'iter_42.pth'),
+                 '--work-dir', work_dir, '--out', out, '--show-dir',
+                 str(workspace / 'show'), '--show-score-thr', '0',
                  '--cfg-options', 'test_dataloader.num_workers=0',
                  'test_dataloader.persistent_workers=False',
                  'model.test_cfg.rcnn.score_thr=0.0')
