@@ -137,6 +137,9 @@ class SeqPropHead(BaseModule):
         decoder_channels (int): Decoder width. Defaults to 256.
         loss_prop (dict): The propagation loss, applied to the aggregated
             probabilities. Defaults to the scale-balanced soft IoU loss.
+        affinity (str): Memory read affinity, ``'dot'`` (scaled dot product,
+            the paper and the authors' code) or ``'l2'`` (negative squared
+            distance, as STCN; see :meth:`read_memory`). Defaults to 'dot'.
         prior_prob (float, optional): Initial foreground probability of
             every pixel, set through the predictor's bias. A small prior
             speeds up training from scratch: the soft IoU loss barely pushes
@@ -155,9 +158,14 @@ class SeqPropHead(BaseModule):
                  decoder_channels: int = 256,
                  loss_prop: ConfigType = dict(
                      type='SoftIoULoss', loss_weight=1.0),
+                 affinity: str = 'dot',
                  prior_prob: Optional[float] = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if affinity not in ('dot', 'l2'):
+            raise ValueError(
+                f"affinity must be 'dot' or 'l2', got {affinity!r}")
+        self.affinity = affinity
         # guidance (memory) encoder: mask -> P2 width, added to P2
         self.mask_encoder = nn.Conv2d(1, in_channels, 7, padding=3)
         self.memory_encoder = _stride16_encoder(in_channels, memory_channels)
@@ -219,10 +227,14 @@ class SeqPropHead(BaseModule):
             skip3=self.refine3.encode_skip(c3),
             skip2=self.refine2.encode_skip(c2))
 
-    @staticmethod
-    def read_memory(memory_keys: Tensor, memory_values: Tensor,
+    def read_memory(self, memory_keys: Tensor, memory_values: Tensor,
                     query_key: Tensor) -> Tensor:
         """Space-time memory read: softmax over all memory positions.
+
+        The affinity of memory key k and query key q is ``q.k / sqrt(Ck)``
+        (``affinity='dot'``, the paper) or ``(2 q.k - |k|^2) / sqrt(Ck)``
+        (``affinity='l2'``: the negative squared distance up to a constant
+        per query, so large-norm keys do not draw all the attention).
 
         Args:
             memory_keys (Tensor): (K, Ck, M, h', w').
@@ -236,8 +248,10 @@ class SeqPropHead(BaseModule):
         height, width = query_key.shape[-2:]
         keys = memory_keys.flatten(2).transpose(1, 2)  # (K, M h' w', Ck)
         query = query_key.flatten(2).expand(num, -1, -1)  # (K, Ck, h' w')
-        affinity = torch.bmm(keys, query) / math.sqrt(key_channels)
-        affinity = affinity.softmax(dim=1)  # over memory positions
+        affinity = torch.bmm(keys, query)
+        if self.affinity == 'l2':
+            affinity = 2 * affinity - keys.pow(2).sum(2, keepdim=True)
+        affinity = (affinity / math.sqrt(key_channels)).softmax(dim=1)
         readout = torch.bmm(memory_values.flatten(2), affinity)
         return readout.view(num, -1, height, width)
 

@@ -104,3 +104,20 @@ def test_loss_gradient_reaches_guidance_and_query_features(head):
     losses['loss_prop'].backward()
     for tensor in (p2_guide, p2_query, c2, c3):
         assert tensor.grad is not None and tensor.grad.abs().sum() > 0
+
+
+def test_l2_affinity_prefers_the_closest_key_not_the_largest():
+    head = SeqPropHead(**WIDTHS, affinity='l2')
+    query_key = torch.zeros(1, 8, 1, 2)
+    query_key[0, 0] = 3.0  # both query positions: (3, 0, ...)
+    keys = torch.zeros(1, 8, 1, 1, 2)
+    keys[0, 0, 0, 0, 0] = 3.0  # equal to the query
+    keys[0, 0, 0, 0, 1] = 30.0  # same direction, ten times the norm
+    values = torch.zeros(1, 16, 1, 1, 2)
+    values[0, 0, 0, 0, 0] = 1.0
+    readout = head.read_memory(keys, values, query_key)
+    assert (readout[0, 0] > 0.99).all()  # read from the matching key
+    dot = SeqPropHead(**WIDTHS).read_memory(keys, values, query_key)
+    assert (dot[0, 0] < 0.01).all()  # the dot product picks the large key
+    with pytest.raises(ValueError, match="'dot' or 'l2'"):
+        SeqPropHead(**WIDTHS, affinity='cosine')
