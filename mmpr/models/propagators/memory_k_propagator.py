@@ -87,11 +87,6 @@ class SequenceProposals:
     class_scores: np.ndarray
     key_frames: List[int]
 
-    @property
-    def scores(self) -> np.ndarray:
-        """(S, ) sequence scores: max over classes (Eq. 2)."""
-        return self.class_scores.max(axis=1, initial=0)
-
 
 @dataclass
 class _Stream:
