@@ -4,9 +4,10 @@
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
+OUT ?= work_dirs/demo
 LINT_PATHS := mmpr configs tools tests setup.py
 
-.PHONY: setup test lint
+.PHONY: setup test lint demo
 
 setup:
 	@VENV="$(VENV)" PYTHON="$(PYTHON)" bash tools/setup_env.sh
@@ -18,3 +19,8 @@ lint: setup
 	$(PY) -m flake8 $(LINT_PATHS)
 	$(PY) -m isort --check-only --diff $(LINT_PATHS)
 	$(PY) -m yapf --diff --recursive $(LINT_PATHS)
+
+# the toy set, a CPU-trained toy model, its AP/AR and a rendered video
+# under OUT; see README, Quickstart
+demo: setup
+	@VENV="$(VENV)" OUT="$(OUT)" bash tools/toy_demo.sh

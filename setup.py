@@ -6,6 +6,10 @@ import sys
 from setuptools import find_packages, setup
 
 ROOT = osp.dirname(osp.abspath(__file__))
+# The distribution name for pip and openmim; the import name stays ``mmpr``.
+# It must not be a substring of an OpenMMLab project name: openmim 0.3.9
+# expands such a name to that project (``mim train mmpr`` -> mmpretrain).
+DIST_NAME = 'mmpr-vis'
 
 
 def read_version() -> str:
@@ -22,10 +26,11 @@ def parse_requirements(name: str) -> list:
 
 
 def add_mim_extension() -> None:
-    """Put ``configs/`` and ``tools/`` into ``mmpr/.mim`` for openmim.
+    """Put ``configs/``, ``tools/`` and ``model-index.yml`` in ``mmpr/.mim``.
 
-    Editable installs link them (edits show up at once); wheels and sdists get
-    copies. Other commands leave ``mmpr/.mim`` as it is.
+    openmim (``mim train/test/run/search/list``) looks for them there. Editable
+    installs link them (edits show up at once); wheels and sdists get copies.
+    Other commands leave ``mmpr/.mim`` as it is.
     """
     if {'develop', 'editable_wheel'} & set(sys.argv):
         mode = 'symlink'
@@ -35,22 +40,27 @@ def add_mim_extension() -> None:
         return
     mim_path = osp.join(ROOT, 'mmpr', '.mim')
     os.makedirs(mim_path, exist_ok=True)
-    for name in ('configs', 'tools'):
+    for name in ('configs', 'tools', 'model-index.yml'):
         src, dst = osp.join(ROOT, name), osp.join(mim_path, name)
-        if osp.islink(dst):
+        if not osp.exists(src):
+            continue  # building from an sdist: keep its copy in mmpr/.mim
+        if osp.islink(dst) or osp.isfile(dst):
             os.remove(dst)
         elif osp.isdir(dst):
             shutil.rmtree(dst)
         if mode == 'symlink':
             os.symlink(osp.relpath(src, mim_path), dst)
+        elif osp.isdir(src):
+            shutil.copytree(
+                src, dst, ignore=shutil.ignore_patterns('__pycache__'))
         else:
-            shutil.copytree(src, dst)
+            shutil.copyfile(src, dst)
 
 
 if __name__ == '__main__':
     add_mim_extension()
     setup(
-        name='mmpr',
+        name=DIST_NAME,
         version=read_version(),
         description='Propose-Reduce video instance segmentation for '
         'OpenMMLab (MMDetection 3.x)',

@@ -69,7 +69,10 @@ def main() -> None:
         if not args.out.endswith('.json'):
             raise SystemExit('error: --out must name a .json file')
         cfg.test_evaluator.outfile_prefix = osp.splitext(args.out)[0]
-    cfg.model.propagator.progress = True
+    if 'propagator' in cfg.model:  # mmpr's SeqMaskRCNN, not a peer model
+        cfg.model.propagator.progress = True
+        cfg.custom_hooks = cfg.get('custom_hooks',
+                                   []) + [dict(type='InferenceTimingHook')]
     if args.show_dir is not None:
         cfg.default_hooks.visualization = dict(
             _scope_='mmpr',
@@ -77,8 +80,6 @@ def main() -> None:
             draw=True,
             out_dir=args.show_dir,
             score_thr=args.show_score_thr)
-    cfg.custom_hooks = cfg.get('custom_hooks',
-                               []) + [dict(type='InferenceTimingHook')]
 
     setup_cpu_distributed(cfg)
     runner = (

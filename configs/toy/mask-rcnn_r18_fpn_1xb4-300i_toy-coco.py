@@ -7,7 +7,7 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-# the widths of configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py
+# the widths of configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py
 model = dict(
     backbone=dict(depth=18, frozen_stages=-1, norm_eval=False, init_cfg=None),
     neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
@@ -27,7 +27,7 @@ train_dataloader = dict(
     batch_sampler=dict(type='AspectRatioBatchSampler'),
     dataset=dict(
         type='CocoDataset',
-        data_root='data/toy/coco/',
+        data_root='{{$MMPR_TOY_DATA:data/toy}}/coco/',
         # the video classes; the COCO-only `star` is left out
         metainfo=dict(classes=('disc', 'square', 'triangle')),
         ann_file='annotations/instances_train2017.json',

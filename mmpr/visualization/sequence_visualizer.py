@@ -34,6 +34,25 @@ class SequenceVisualizer(TrackLocalVisualizer):
     Args: as :class:`mmdet.visualization.TrackLocalVisualizer`.
     """
 
+    def draw_frame(self,
+                   image: np.ndarray,
+                   instances: InstanceData,
+                   score_thr: float = 0.0) -> np.ndarray:
+        """Draw the sequences of one frame scoring at least ``score_thr``.
+
+        Args:
+            image (np.ndarray): (H, W, 3) RGB frame.
+            instances (InstanceData): The frame's N sequences, fields as
+                ``pred_track_instances``.
+            score_thr (float): Sequences scoring below are not drawn.
+
+        Returns:
+            np.ndarray: The (H, W, 3) RGB drawing.
+        """
+        if 'scores' in instances:
+            instances = instances[instances.scores >= score_thr]
+        return self._draw_instances(image, instances)
+
     def _draw_instances(self, image: np.ndarray,
                         instances: InstanceData) -> np.ndarray:
         """Draw (N) instances on an (H, W, 3) RGB image."""
@@ -56,7 +75,11 @@ class SequenceVisualizer(TrackLocalVisualizer):
             self.draw_binary_masks(
                 masks.astype(bool), colors=colors, alphas=0.5)
         if 'bboxes' in instances and len(instances.bboxes):
-            bboxes = instances.bboxes
+            # a mask touching the right or bottom edge ends at x2 = W or
+            # y2 = H, which mmengine warns is outside the image
+            bboxes = instances.bboxes.clone()
+            bboxes[:, 0::2] = bboxes[:, 0::2].clamp(0, self.width - 1)
+            bboxes[:, 1::2] = bboxes[:, 1::2].clamp(0, self.height - 1)
             self.draw_bboxes(
                 bboxes,
                 edge_colors=colors,

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'
-DAVIS_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-davis.py'
+TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
+DAVIS_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-davis.py'
 LOSSES = ('loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox',
           'loss_mask', 'loss_prop')
 

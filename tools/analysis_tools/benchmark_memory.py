@@ -12,17 +12,17 @@ seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py --frames 25 100
 """
 import argparse
 import json
-import resource
+import os
+import os.path as osp
 import subprocess
 import sys
 import time
 
 import torch
-from mmdet.structures import DetDataSample, TrackDataSample
+from _bench_utils import (build_mmpr, peak_memory_mb, reset_peak_memory,
+                          synthetic_video)
 from mmengine.config import DictAction
-from mmengine.registry import DefaultScope
 
-from mmpr.registry import MODELS
 from mmpr.utils import load_config
 
 
@@ -55,53 +55,30 @@ def parse_args() -> argparse.Namespace:
         action=DictAction,
         default={},
         help='config overrides, e.g. model.propagator.max_memory=8')
+    parser.add_argument(
+        '--out-dir',
+        help='add the rows under --label to DIR/memory.json and draw every '
+        'label of it in DIR/memory.png')
+    parser.add_argument(
+        '--label', default='mmpr', help='name of this run in --out-dir')
     parser.add_argument('--one', action='store_true', help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
-def synthetic_video(num_frames: int, width: int, height: int) -> dict:
-    """A (1, T, 3, H, W) uint8 video of moving blobs, and its samples."""
-    generator = torch.Generator().manual_seed(0)
-    base = torch.rand(3, height // 8, width // 8, generator=generator)
-    base = torch.nn.functional.interpolate(
-        base[None], size=(height, width), mode='bilinear')[0]
-    frames = []
-    for t in range(num_frames):
-        frames.append((torch.roll(base, shifts=2 * t, dims=2) * 255).byte())
-    sample = TrackDataSample()
-    sample.video_data_samples = [
-        DetDataSample(
-            metainfo=dict(
-                img_shape=(height, width),
-                ori_shape=(height, width),
-                scale_factor=(1.0, 1.0),
-                frame_id=t)) for t in range(num_frames)
-    ]
-    return dict(inputs=[torch.stack(frames)], data_samples=[sample])
-
-
 def measure(args: argparse.Namespace, num_frames: int) -> dict:
-    cfg = load_config(args.config, args.cfg_options)
-    cfg.model.backbone.init_cfg = None
-    cfg.model.test_cfg.rcnn.score_thr = 0.0
-    cfg.model.test_cfg.rcnn.max_per_img = args.num_instances
-    with DefaultScope.overwrite_default_scope('mmpr'):
-        model = MODELS.build(cfg.model).to(args.device).eval()
+    model = build_mmpr(
+        load_config(args.config, args.cfg_options), args.num_instances,
+        args.device)
     data = model.data_preprocessor(
         synthetic_video(num_frames, *args.size), False)
-    if args.device.startswith('cuda'):
-        torch.cuda.reset_peak_memory_stats()
+    reset_peak_memory(args.device)
     start = time.perf_counter()
     with torch.no_grad():
         model.predict(data['inputs'].to(args.device), data['data_samples'])
     seconds = time.perf_counter() - start
-    if args.device.startswith('cuda'):
-        peak_mb = torch.cuda.max_memory_allocated() / 2**20
-    else:
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(
         frames=num_frames,
-        peak_mb=round(peak_mb, 1),
+        peak_mb=round(peak_memory_mb(args.device), 1),
         seconds=round(seconds, 2),
         stages={
             k: round(v, 2)
@@ -139,6 +116,45 @@ def main() -> None:
     for row in rows[1:]:
         print(f"peak(T={row['frames']}) / peak(T={rows[0]['frames']}) = "
               f"{row['peak_mb'] / base:.2f}")
+    if args.out_dir:
+        save(args, rows)
+
+
+def save(args: argparse.Namespace, rows: list) -> None:
+    """Merge ``rows`` into DIR/memory.json and plot every label in it."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    os.makedirs(args.out_dir, exist_ok=True)
+    path = osp.join(args.out_dir, 'memory.json')
+    runs = {}
+    if osp.isfile(path):
+        with open(path) as f:
+            runs = json.load(f)
+    runs[args.label] = dict(
+        config=args.config,
+        size=args.size,
+        num_instances=args.num_instances,
+        device=args.device,
+        rows=rows)
+    with open(path + '.tmp', 'w') as f:
+        json.dump(runs, f, indent=1)
+    os.replace(path + '.tmp', path)
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    for label, run in runs.items():
+        ax.plot([r['frames'] for r in run['rows']],
+                [r['peak_mb'] for r in run['rows']],
+                marker='o',
+                label=label)
+    ax.set_xlabel('video length T (frames)')
+    ax.set_ylabel('peak memory (MB)')
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(osp.join(args.out_dir, 'memory.png'), dpi=120)
+    print(f'wrote {path} and memory.png')
 
 
 if __name__ == '__main__':

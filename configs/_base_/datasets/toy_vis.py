@@ -6,8 +6,9 @@
 # the toy COCO images as pseudo videos (its `star` category is not a video
 # class and is dropped). The toy valid split is annotated: it is scored
 # locally with AP/AR.
-data_root = 'data/toy/youtube_vis_2019/'
-coco_root = 'data/toy/coco/'
+toy_root = '{{$MMPR_TOY_DATA:data/toy}}'  # or set MMPR_TOY_DATA
+data_root = toy_root + '/youtube_vis_2019/'
+coco_root = toy_root + '/coco/'
 metainfo = dict(classes=('disc', 'square', 'triangle'))
 scale = (320, 192)  # the toy frames' own size
 

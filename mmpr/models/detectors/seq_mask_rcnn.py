@@ -67,8 +67,11 @@ class SeqMaskRCNN(TwoStageDetector):
         reducer (dict): Proposal reduction at test time,
             :class:`SequenceNMS`.
         train_cfg (dict): mmdet's ``rpn``/``rpn_proposal``/``rcnn`` plus
-            ``prop=dict(max_objects=5)``, the most guidance instances per pair
-            (more are sampled at random, as in the authors' code).
+            ``prop=dict(max_objects=5, guidance='predicted')``: the most
+            guidance instances per pair (more are sampled at random, as in
+            the authors' code) and the guidance masks: ``'predicted'``, the
+            mask head's estimates (the paper), or ``'ground_truth'`` (for a
+            model trained from scratch, whose mask head is not yet usable).
         test_cfg (dict): mmdet's ``rpn``/``rcnn``.
         data_preprocessor (dict, optional): A ``TrackDataPreprocessor`` with
             ``pad_mask=True``.
@@ -157,8 +160,14 @@ class SeqMaskRCNN(TwoStageDetector):
         A guidance instance counts when its id is in the query frame with a
         non-empty mask; at most ``train_cfg.prop.max_objects`` per pair.
         """
-        max_objects = self.train_cfg.get('prop', {}).get('max_objects', 5)
-        guide_boxes, guide_labels, targets, pair_inds = [], [], [], []
+        prop_cfg = self.train_cfg.get('prop', {})
+        max_objects = prop_cfg.get('max_objects', 5)
+        guidance = prop_cfg.get('guidance', 'predicted')
+        if guidance not in ('predicted', 'ground_truth'):
+            raise ValueError("train_cfg.prop.guidance must be 'predicted' or "
+                             f"'ground_truth', got {guidance!r}")
+        guide_boxes, guide_labels, gt_guides = [], [], []
+        targets, pair_inds = [], []
         for pair, (query,
                    guide) in enumerate(zip(query_samples, guide_samples)):
             query_gt, guide_gt = query.gt_instances, guide.gt_instances
@@ -181,6 +190,9 @@ class SeqMaskRCNN(TwoStageDetector):
             shared_t = torch.as_tensor(shared, device=query_masks.device)
             guide_boxes.append(guide_gt.bboxes[shared_t])
             guide_labels.append(guide_gt.labels[shared_t])
+            if guidance == 'ground_truth':
+                gt_guides.append(guide_gt.masks[shared].to_tensor(
+                    torch.float, query_masks.device))
             targets.append(query_masks[[
                 query_ids[int(guide_gt.instances_ids[j])] for j in shared
             ]])
@@ -192,9 +204,13 @@ class SeqMaskRCNN(TwoStageDetector):
                               for p in self.prop_head.parameters()) * 0)
 
         pad_h, pad_w = query_samples[0].batch_input_shape
-        guide_masks = self.estimate_guidance_masks(guide_feats.fpn,
-                                                   guide_boxes, guide_labels,
-                                                   (pad_h, pad_w))
+        if guidance == 'ground_truth':
+            guide_masks = torch.cat(gt_guides)
+        else:
+            guide_masks = self.estimate_guidance_masks(guide_feats.fpn,
+                                                       guide_boxes,
+                                                       guide_labels,
+                                                       (pad_h, pad_w))
         pair_inds_t = torch.as_tensor(
             pair_inds, device=guide_masks.device, dtype=torch.long)
         query = self.prop_head.encode_query(query_feats.fpn[0],

@@ -138,13 +138,29 @@ class SeqPropHead(BaseModule):
         loss_prop (dict): The propagation loss, applied to the aggregated
             probabilities. Defaults to the scale-balanced soft IoU loss.
         affinity (str): Memory read affinity, ``'dot'`` (scaled dot product,
-            the paper and the authors' code) or ``'l2'`` (negative squared
-            distance, as STCN; see :meth:`read_memory`). Defaults to 'dot'.
+            the paper and the authors' code), ``'l2'`` (negative squared
+            distance, as STCN) or ``'cosine'`` (cosine similarity over
+            ``temperature``: sharp from initialisation, for training from
+            scratch); see :meth:`read_memory`. Defaults to 'dot'.
+        temperature (float): Softmax temperature of the cosine affinity.
+            Defaults to 0.05.
         prior_prob (float, optional): Initial foreground probability of
             every pixel, set through the predictor's bias. A small prior
             speeds up training from scratch: the soft IoU loss barely pushes
             background pixels down from the 0.5 of a plain initialisation.
             Defaults to None (PyTorch's default, as the authors' code).
+        value_with_mask (bool): Append the guidance mask, pooled to the
+            memory grid, to the memory values, so that the read-out carries
+            the attention-weighted mask. From the first iteration this gives
+            the keys a direct signal (attend where the instance is), which a
+            model trained from scratch needs; not in the paper, whose model
+            starts from a COCO Mask R-CNN. Defaults to False.
+        init_query_from_memory (bool): Start the query encoder and its key
+            and value convs from the initial weights of the memory ones
+            (trained apart afterwards), so that at initialisation a query
+            key and a memory key of the same content match; with
+            ``affinity='l2'`` the first memory reads already follow
+            appearance. For training from scratch. Defaults to False.
         init_cfg (dict, optional): Initialisation config. Defaults to None
             (PyTorch's default initialisation, as the authors' code).
     """
@@ -159,13 +175,19 @@ class SeqPropHead(BaseModule):
                  loss_prop: ConfigType = dict(
                      type='SoftIoULoss', loss_weight=1.0),
                  affinity: str = 'dot',
+                 temperature: float = 0.05,
                  prior_prob: Optional[float] = None,
+                 value_with_mask: bool = False,
+                 init_query_from_memory: bool = False,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if affinity not in ('dot', 'l2'):
-            raise ValueError(
-                f"affinity must be 'dot' or 'l2', got {affinity!r}")
+        if affinity not in ('dot', 'l2', 'cosine'):
+            raise ValueError("affinity must be 'dot', 'l2' or 'cosine', got "
+                             f'{affinity!r}')
         self.affinity = affinity
+        self.temperature = temperature
+        self.value_with_mask = value_with_mask
+        self.init_query_from_memory = init_query_from_memory
         # guidance (memory) encoder: mask -> P2 width, added to P2
         self.mask_encoder = nn.Conv2d(1, in_channels, 7, padding=3)
         self.memory_encoder = _stride16_encoder(in_channels, memory_channels)
@@ -177,7 +199,10 @@ class SeqPropHead(BaseModule):
         self.query_value = nn.Conv2d(memory_channels, value_channels, 1)
         # decoder
         self.fuse = nn.Conv2d(
-            2 * value_channels, decoder_channels, 3, padding=1)
+            2 * value_channels + int(value_with_mask),
+            decoder_channels,
+            3,
+            padding=1)
         self.fuse_block = ResBlock(decoder_channels)
         self.refine3 = RefineBlock(skip_channels[1], decoder_channels)
         self.refine2 = RefineBlock(skip_channels[0], decoder_channels)
@@ -188,6 +213,20 @@ class SeqPropHead(BaseModule):
                     torch.tensor(
                         [0.0, math.log(prior_prob / (1 - prior_prob))]))
         self.loss_prop = MODELS.build(loss_prop)
+        if init_query_from_memory:
+            self._copy_memory_to_query()
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        if self.init_query_from_memory:
+            self._copy_memory_to_query()
+
+    @torch.no_grad()
+    def _copy_memory_to_query(self) -> None:
+        for memory, query in ((self.memory_encoder, self.query_encoder),
+                              (self.memory_key, self.query_key),
+                              (self.memory_value, self.query_value)):
+            query.load_state_dict(memory.state_dict())
 
     def encode_memory(self, p2: Tensor,
                       masks: Tensor) -> Tuple[Tensor, Tensor]:
@@ -201,7 +240,7 @@ class SeqPropHead(BaseModule):
 
         Returns:
             tuple[Tensor, Tensor]: Keys (K, Ck, h', w') and values
-            (K, Cv, h', w').
+            (K, Cv, h', w'), or (K, Cv + 1, h', w') with ``value_with_mask``.
         """
         masks = F.interpolate(
             masks[:, None].to(p2.dtype),
@@ -209,7 +248,11 @@ class SeqPropHead(BaseModule):
             mode='bilinear',
             align_corners=False)
         x = self.memory_encoder(p2 + self.mask_encoder(masks))
-        return self.memory_key(x), self.memory_value(x)
+        values = self.memory_value(x)
+        if self.value_with_mask:
+            values = torch.cat(
+                [values, F.adaptive_avg_pool2d(masks, x.shape[-2:])], dim=1)
+        return self.memory_key(x), values
 
     def encode_query(self, p2: Tensor, c2: Tensor,
                      c3: Tensor) -> QueryFeatures:
@@ -234,7 +277,8 @@ class SeqPropHead(BaseModule):
         The affinity of memory key k and query key q is ``q.k / sqrt(Ck)``
         (``affinity='dot'``, the paper) or ``(2 q.k - |k|^2) / sqrt(Ck)``
         (``affinity='l2'``: the negative squared distance up to a constant
-        per query, so large-norm keys do not draw all the attention).
+        per query, so large-norm keys do not draw all the attention) or
+        ``cos(q, k) / temperature`` (``affinity='cosine'``).
 
         Args:
             memory_keys (Tensor): (K, Ck, M, h', w').
@@ -248,10 +292,14 @@ class SeqPropHead(BaseModule):
         height, width = query_key.shape[-2:]
         keys = memory_keys.flatten(2).transpose(1, 2)  # (K, M h' w', Ck)
         query = query_key.flatten(2).expand(num, -1, -1)  # (K, Ck, h' w')
+        if self.affinity == 'cosine':
+            keys, query = F.normalize(keys, dim=2), F.normalize(query, dim=1)
         affinity = torch.bmm(keys, query)
         if self.affinity == 'l2':
             affinity = 2 * affinity - keys.pow(2).sum(2, keepdim=True)
-        affinity = (affinity / math.sqrt(key_channels)).softmax(dim=1)
+        scale = (1 / self.temperature if self.affinity == 'cosine' else 1 /
+                 math.sqrt(key_channels))
+        affinity = (affinity * scale).softmax(dim=1)
         readout = torch.bmm(memory_values.flatten(2), affinity)
         return readout.view(num, -1, height, width)
 

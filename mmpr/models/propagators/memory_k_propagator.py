@@ -11,7 +11,10 @@ video length): every frame's backbone and FPN run once per pass, the query
 encoding and the decoder's skip features once per frame and pass, shared by
 all key frames and instances, and the decoding of all instances of all key
 frames propagating into a frame runs as one batch (in chunks that bound the
-memory). Masks are kept as RLE on the CPU.
+memory). Masks are kept as RLE on the CPU. ``straightforward=True`` follows
+the authors' code instead (same outputs, for speed comparisons): the whole
+video's features are cached, and each key frame is propagated on its own, so
+the query work of a frame is repeated for every key frame and instance.
 
 Shape shorthand: T frames, O instances of one key frame, S sequences,
 (H, W) the padded input size, (h, w) the unpadded resized frame size,
@@ -20,7 +23,7 @@ Shape shorthand: T frames, O instances of one key frame, S sequences,
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -89,6 +92,50 @@ class SequenceProposals:
 
 
 @dataclass
+class _Builder:
+    """The sequence proposals of one video while they are being built.
+
+    Attributes:
+        num_frames (int): T.
+        img_shape (tuple[int, int]): (h, w), where masks are cropped.
+        masks (list[list[dict | None]]): ``masks[s][t]`` RLE.
+        key_frames (list[int]): Key frame of each sequence.
+        score_sums (list[Tensor]): (C + 1, ) sum of class probabilities of
+            each sequence over the frames where it is present.
+        counts (list[int]): Number of those frames.
+    """
+    num_frames: int
+    img_shape: Tuple[int, int]
+    masks: List[List[Optional[dict]]] = field(default_factory=list)
+    key_frames: List[int] = field(default_factory=list)
+    score_sums: List[Tensor] = field(default_factory=list)
+    counts: List[int] = field(default_factory=list)
+
+    def add(self, key_frame: int, num: int, num_classes: int,
+            device: torch.device) -> List[int]:
+        """Start ``num`` sequences at ``key_frame``; returns their indices."""
+        sequences = list(range(len(self.masks), len(self.masks) + num))
+        self.masks.extend([None] * self.num_frames for _ in sequences)
+        self.key_frames.extend([key_frame] * num)
+        self.score_sums.extend(
+            torch.zeros(num_classes + 1, device=device) for _ in sequences)
+        self.counts.extend([0] * num)
+        return sequences
+
+    def sequences_of(self, key_frame: int) -> List[int]:
+        """The sequences started at ``key_frame``."""
+        return [s for s, k in enumerate(self.key_frames) if k == key_frame]
+
+    def result(self, num_classes: int) -> SequenceProposals:
+        """The proposals, with class probabilities averaged over frames."""
+        class_scores = np.zeros((len(self.masks), num_classes), np.float32)
+        for s, (total, count) in enumerate(zip(self.score_sums, self.counts)):
+            if count:
+                class_scores[s] = (total[:num_classes] / count).cpu().numpy()
+        return SequenceProposals(self.masks, class_scores, self.key_frames)
+
+
+@dataclass
 class _Stream:
     """The propagation from one key frame in one direction."""
     key_frame: int
@@ -135,8 +182,18 @@ class MemoryKPropagator:
             activations). Defaults to 8.
         read_budget_mb (int): Bound of one memory read's affinity matrix;
             instances are read in chunks that fit. Defaults to 256.
-        progress (bool): Show a progress bar over the frames of each pass.
-            Defaults to False.
+        straightforward (bool): Run with the cost model of the authors' code,
+            for comparison: backbone and FPN features of the whole video are
+            computed once and cached, then each key frame is detected and
+            propagated on its own, forward and backward, and the query
+            encoding and the decoder's C2/C3 skip encodings of a frame are
+            recomputed for every key frame and instance that reach it; only
+            the O instances of one key frame are decoded and classified
+            together.
+            The outputs equal the default path's. Defaults to False (two
+            passes sharing the query work, no feature cache).
+        progress (bool): Show a progress bar over the frames of each pass
+            (over the key frames when ``straightforward``). Defaults to False.
     """
 
     def __init__(self,
@@ -147,6 +204,7 @@ class MemoryKPropagator:
                  mask_thr: float = 0.5,
                  chunk_size: int = 8,
                  read_budget_mb: int = 256,
+                 straightforward: bool = False,
                  progress: bool = False) -> None:
         select_key_frames(1, num_key_frames, key_frame_mode)  # check mode
         if mem_step < 1:
@@ -160,6 +218,7 @@ class MemoryKPropagator:
         self.mask_thr = mask_thr
         self.chunk_size = chunk_size
         self.read_budget = read_budget_mb * 2**20
+        self.straightforward = straightforward
         self.progress = progress
         self.timer = StageTimer()
 
@@ -181,31 +240,22 @@ class MemoryKPropagator:
         num_frames = frames.size(0)
         key_frames = select_key_frames(num_frames, self.num_key_frames,
                                        self.key_frame_mode)
-        height, width = frame_samples[0].img_shape[:2]
-        num_classes = model.roi_head.bbox_head.num_classes
-        masks: List[List[Optional[dict]]] = []
-        owners: List[int] = []  # key frame of each sequence
-        score_sums: List[Tensor] = []  # (C + 1, ) per sequence
-        counts: List[int] = []
+        builder = _Builder(num_frames, tuple(frame_samples[0].img_shape[:2]))
+        if self.straightforward:
+            self._propose_per_key_frame(model, frames, frame_samples,
+                                        key_frames, builder)
+        else:
+            self._propose_in_two_passes(model, frames, frame_samples,
+                                        key_frames, builder)
+        return builder.result(model.roi_head.bbox_head.num_classes)
+
+    def _propose_in_two_passes(self, model, frames: Tensor,
+                               frame_samples: List[DetDataSample],
+                               key_frames: List[int],
+                               builder: _Builder) -> None:
+        """The default: one forward and one backward pass over the frames."""
+        num_frames = frames.size(0)
         detections: Dict[int, Tensor] = {}  # key frame -> (O, H, W) bool
-
-        def record(t: int, sequences: List[int], frame_masks: Tensor,
-                   fpn: Tuple[Tensor]) -> None:
-            """Keep the (N, H, W) masks of sequences at frame t as RLE and
-            add their class probabilities."""
-            cropped = frame_masks[:, :height, :width]
-            for s, rle in zip(sequences, encode_rle(cropped)):
-                masks[s][t] = rle
-            present = cropped.flatten(1).any(dim=1)
-            if not present.any():
-                return
-            with self.timer('classification', frames.device):
-                probs = self.classify(model, fpn, cropped[present])
-            for index, prob in zip(
-                    torch.nonzero(present)[:, 0].tolist(), probs):
-                score_sums[sequences[index]] += prob
-                counts[sequences[index]] += 1
-
         # forward pass: detection on key frames, then propagation forward
         streams: List[_Stream] = []
         bar = ProgressBar(num_frames) if self.progress else None
@@ -214,25 +264,18 @@ class MemoryKPropagator:
                 bar.update()
             with self.timer('backbone', frames.device):
                 feats = model.extract_frame_feats(frames[t:t + 1])
-            self._propagate(model, streams, t, feats, record, direction=1)
+            self._propagate(model, streams, t, feats, builder, direction=1)
             if t not in key_frames:
                 continue
-            with self.timer('detection', frames.device):
-                detected = self.detect(model, feats.fpn, frame_samples[t])
-            if not len(detected):
+            detected = self._detect_key_frame(model, t, feats,
+                                              frame_samples[t], builder)
+            if detected is None:
                 continue
             detections[t] = detected
-            sequences = list(range(len(masks), len(masks) + len(detected)))
-            masks.extend([None] * num_frames for _ in sequences)
-            owners.extend([t] * len(sequences))
-            score_sums.extend(
-                frames.new_zeros(num_classes + 1) for _ in sequences)
-            counts.extend(0 for _ in sequences)
-            record(t, sequences, detected, feats.fpn)
             if t < num_frames - 1:
                 streams.append(
-                    self._start_stream(model, t, sequences, feats.fpn[0],
-                                       detected))
+                    self._start_stream(model, t, builder.sequences_of(t),
+                                       feats.fpn[0], detected))
         # backward pass: propagation from every key frame back to frame 0
         streams = []
         last = max((t for t in detections if t > 0), default=0)
@@ -244,18 +287,81 @@ class MemoryKPropagator:
                 bar.update()
             with self.timer('backbone', frames.device):
                 feats = model.extract_frame_feats(frames[t:t + 1])
-            self._propagate(model, streams, t, feats, record, direction=-1)
+            self._propagate(model, streams, t, feats, builder, direction=-1)
             if t in detections and t > 0:
-                sequences = [s for s, k in enumerate(owners) if k == t]
                 streams.append(
-                    self._start_stream(model, t, sequences, feats.fpn[0],
-                                       detections[t]))
+                    self._start_stream(model, t, builder.sequences_of(t),
+                                       feats.fpn[0], detections[t]))
 
-        class_scores = np.zeros((len(masks), num_classes), np.float32)
-        for s, (total, count) in enumerate(zip(score_sums, counts)):
-            if count:
-                class_scores[s] = (total[:num_classes] / count).cpu().numpy()
-        return SequenceProposals(masks, class_scores, owners)
+    def _propose_per_key_frame(self, model, frames: Tensor,
+                               frame_samples: List[DetDataSample],
+                               key_frames: List[int],
+                               builder: _Builder) -> None:
+        """The authors' cost model (``straightforward``), same outputs.
+
+        Every frame's features are computed once and cached, then each key
+        frame is detected and propagated on its own, forward to the end and
+        backward to the start, both from its first memory entry:
+        ``_propagate`` gets one stream and encodes the query frame again for
+        every instance of it.
+        """
+        num_frames = frames.size(0)
+        with self.timer('backbone', frames.device):
+            feats = [
+                model.extract_frame_feats(frames[t:t + 1])
+                for t in range(num_frames)
+            ]
+        bar = ProgressBar(len(key_frames)) if self.progress else None
+        for k in key_frames:
+            if bar:
+                bar.update()
+            detected = self._detect_key_frame(model, k, feats[k],
+                                              frame_samples[k], builder)
+            if detected is None:
+                continue
+            start = self._start_stream(model, k, builder.sequences_of(k),
+                                       feats[k].fpn[0], detected)
+            for direction, span in ((1, range(k + 1, num_frames)),
+                                    (-1, range(k - 1, -1, -1))):
+                # a copy: memorising rebinds the copy's tensors only
+                streams = [replace(start)]
+                for t in span:
+                    self._propagate(model, streams, t, feats[t], builder,
+                                    direction)
+
+    def _detect_key_frame(self, model, t: int, feats, sample: DetDataSample,
+                          builder: _Builder) -> Optional[Tensor]:
+        """Detect on key frame ``t`` and start its sequences there.
+
+        Returns:
+            Tensor | None: (O, H, W) bool masks, None if nothing is detected.
+        """
+        with self.timer('detection', feats.fpn[0].device):
+            detected = self.detect(model, feats.fpn, sample)
+        if not len(detected):
+            return None
+        sequences = builder.add(t, len(detected),
+                                model.roi_head.bbox_head.num_classes,
+                                detected.device)
+        self._record(model, builder, t, sequences, detected, feats.fpn)
+        return detected
+
+    def _record(self, model, builder: _Builder, t: int, sequences: List[int],
+                frame_masks: Tensor, fpn: Tuple[Tensor]) -> None:
+        """Keep the (N, H, W) masks of ``sequences`` at frame ``t`` as RLE and
+        add their class probabilities."""
+        height, width = builder.img_shape
+        cropped = frame_masks[:, :height, :width]
+        for s, rle in zip(sequences, encode_rle(cropped)):
+            builder.masks[s][t] = rle
+        present = cropped.flatten(1).any(dim=1)
+        if not present.any():
+            return
+        with self.timer('classification', cropped.device):
+            probs = self.classify(model, fpn, cropped[present])
+        for index, prob in zip(torch.nonzero(present)[:, 0].tolist(), probs):
+            builder.score_sums[sequences[index]] += prob
+            builder.counts[sequences[index]] += 1
 
     def detect(self, model, fpn: Tuple[Tensor],
                sample: DetDataSample) -> Tensor:
@@ -297,8 +403,8 @@ class MemoryKPropagator:
             p2.expand(len(masks), -1, -1, -1), masks.float())
         return _Stream(t, sequences, keys[:, :, None], values[:, :, None])
 
-    def _propagate(self, model, streams: List[_Stream], t: int, feats, record,
-                   direction: int) -> None:
+    def _propagate(self, model, streams: List[_Stream], t: int, feats,
+                   builder: _Builder, direction: int) -> None:
         """Propagate every stream into frame ``t`` and update memories.
 
         All streams share the query encoding of frame ``t``; their instances
@@ -308,7 +414,13 @@ class MemoryKPropagator:
             return
         head, p2 = model.prop_head, feats.fpn[0]
         with self.timer('propagation', p2.device):
-            query = head.encode_query(p2, *feats.skips)
+            if self.straightforward:
+                # the authors' cost: the query frame encoded per instance
+                num = sum(len(stream.sequences) for stream in streams)
+                query = head.encode_query(*(x.expand(num, -1, -1, -1)
+                                            for x in (p2, *feats.skips)))
+            else:
+                query = head.encode_query(p2, *feats.skips)
             probs = self._decode(head, streams, query)
             per_stream = [
                 soft_aggregate(p)[1:] for p in probs.split(
@@ -317,27 +429,39 @@ class MemoryKPropagator:
             for stream, stream_probs in zip(streams, per_stream):
                 if (t - stream.key_frame) * direction % self.mem_step == 0:
                     self._memorize(head, stream, p2, stream_probs)
-        record(t, [s for stream in streams for s in stream.sequences],
-               torch.cat(per_stream) > self.mask_thr, feats.fpn)
+        self._record(model, builder, t,
+                     [s for stream in streams for s in stream.sequences],
+                     torch.cat(per_stream) > self.mask_thr, feats.fpn)
 
     def _decode(self, head, streams: List[_Stream],
                 query: QueryFeatures) -> Tensor:
         """(sum O, H, W) foreground probabilities of all streams' instances.
+
+        ``query`` has one row, shared by all instances, or one per instance.
         """
-        readouts = []
+
+        def rows(start: int, stop: int) -> QueryFeatures:
+            if len(query.key) == 1:
+                return query
+            return QueryFeatures(*(x[start:stop] for x in query))
+
+        readouts, offset = [], 0
         for stream in streams:
             entry_bytes = (
                 stream.memory_keys[0, 0].numel() * query.key[0, 0].numel() *
                 stream.memory_keys.element_size())
             chunk = max(1, self.read_budget // max(entry_bytes, 1))
             for start in range(0, len(stream.sequences), chunk):
+                stop = min(start + chunk, len(stream.sequences))
                 readouts.append(
-                    head.read_memory(stream.memory_keys[start:start + chunk],
-                                     stream.memory_values[start:start + chunk],
-                                     query.key))
+                    head.read_memory(stream.memory_keys[start:stop],
+                                     stream.memory_values[start:stop],
+                                     rows(offset + start, offset + stop).key))
+            offset += len(stream.sequences)
         readouts = torch.cat(readouts)
         return torch.cat([
-            head.decode(readouts[start:start + self.chunk_size], query)
+            head.decode(readouts[start:start + self.chunk_size],
+                        rows(start, start + self.chunk_size))
             for start in range(0, len(readouts), self.chunk_size)
         ])
 

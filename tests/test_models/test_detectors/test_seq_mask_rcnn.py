@@ -12,7 +12,7 @@ from mmengine.structures import InstanceData
 from mmpr.models import SeqMaskRCNN
 from mmpr.registry import MODELS
 
-TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'
+TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 H, W = 64, 96
 
 
@@ -82,6 +82,7 @@ def test_guidance_is_capped_and_shared_only(model, monkeypatch):
         return dict(loss_prop=guidance_masks.sum() * 0)
 
     monkeypatch.setattr(model.prop_head, 'loss', fake_loss)
+    monkeypatch.setitem(model.train_cfg.prop, 'guidance', 'predicted')
     boxes = [[8 * i, 4, 8 * i + 8, 30] for i in range(8)]
     query = frame(boxes, list(range(8)))
     guidance = frame(boxes + [[0, 40, 20, 60]], list(range(8)) + [99])
@@ -92,6 +93,27 @@ def test_guidance_is_capped_and_shared_only(model, monkeypatch):
     assert masks.shape == (5, H, W) and not masks.requires_grad
     assert ((masks > 0) & (masks < 1)).any()
     assert set(seen['targets'].unique().tolist()) <= {0.0, 1.0}
+
+
+def test_ground_truth_guidance(model, monkeypatch):
+    seen = {}
+
+    def fake_loss(guidance_p2, guidance_masks, query, pair_inds, targets):
+        seen.update(masks=guidance_masks, targets=targets)
+        return dict(loss_prop=guidance_masks.sum() * 0)
+
+    monkeypatch.setattr(model.prop_head, 'loss', fake_loss)
+    monkeypatch.setitem(model.train_cfg.prop, 'guidance', 'ground_truth')
+    query = frame([[10, 10, 40, 40], [50, 20, 90, 60]], [1, 2])
+    guidance = frame([[60, 20, 90, 50], [12, 8, 42, 38]], [2, 1])
+    model.loss(torch.randn(1, 2, 3, H, W), [pair(query, guidance)])
+    # the guidance frame's own masks, in its instance order
+    expected = guidance.gt_instances.masks.to_tensor(torch.float, 'cpu')
+    assert torch.equal(seen['masks'], expected)
+    assert seen['targets'][0, 30, 70] == 1 and seen['targets'][1, 20, 20] == 1
+    monkeypatch.setitem(model.train_cfg.prop, 'guidance', 'gt')
+    with pytest.raises(ValueError, match="'predicted' or 'ground_truth'"):
+        model.loss(torch.randn(1, 2, 3, H, W), [pair(query, guidance)])
 
 
 def test_no_shared_instance_gives_zero_loss_with_gradients(model):

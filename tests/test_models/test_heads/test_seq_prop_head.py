@@ -119,5 +119,50 @@ def test_l2_affinity_prefers_the_closest_key_not_the_largest():
     assert (readout[0, 0] > 0.99).all()  # read from the matching key
     dot = SeqPropHead(**WIDTHS).read_memory(keys, values, query_key)
     assert (dot[0, 0] < 0.01).all()  # the dot product picks the large key
-    with pytest.raises(ValueError, match="'dot' or 'l2'"):
-        SeqPropHead(**WIDTHS, affinity='cosine')
+    with pytest.raises(ValueError, match="'dot', 'l2' or 'cosine'"):
+        SeqPropHead(**WIDTHS, affinity='bogus')
+
+
+def test_cosine_affinity_is_sharp_for_small_keys():
+    head = SeqPropHead(**WIDTHS, affinity='cosine', temperature=0.05)
+    query_key = torch.zeros(1, 8, 1, 1)
+    query_key[0, 0] = 0.01  # small norms, as at initialisation
+    keys = torch.zeros(1, 8, 1, 1, 2)
+    keys[0, 0, 0, 0, 0] = 0.02  # same direction as the query
+    keys[0, 1, 0, 0, 1] = 0.02  # orthogonal
+    values = torch.zeros(1, 16, 1, 1, 2)
+    values[0, 0, 0, 0, 0] = 1.0
+    readout = head.read_memory(keys, values, query_key)
+    assert readout[0, 0, 0, 0] > 0.99  # softmax of (20, 0)
+    dot = SeqPropHead(**WIDTHS).read_memory(keys, values, query_key)
+    assert abs(dot[0, 0, 0, 0] - 0.5) < 0.01  # the dot product: uniform
+
+
+def test_value_with_mask_reads_the_attended_mask():
+    torch.manual_seed(0)
+    head = SeqPropHead(**WIDTHS, value_with_mask=True)
+    p2, c2, c3 = frame_features()
+    masks = torch.zeros(2, H, W)
+    masks[0, :, :W // 2] = 1
+    masks[1, :, W // 2:] = 1
+    keys, values = head.encode_memory(p2.expand(2, -1, -1, -1), masks)
+    assert values.shape == (2, 17, H // 16, W // 16)
+    # the last value channel is the mask on the memory grid
+    assert torch.equal(values[0, -1, :, :3], torch.ones(4, 3))
+    assert torch.equal(values[0, -1, :, 3:], torch.zeros(4, 3))
+    query = head.encode_query(p2, c2, c3)
+    readout = head.read_memory(keys[:, :, None], values[:, :, None], query.key)
+    probs = head.decode(readout, query)
+    assert probs.shape == (2, H, W)
+
+
+def test_init_query_from_memory():
+    head = SeqPropHead(**WIDTHS, init_query_from_memory=True)
+    head.init_weights()
+    p2 = frame_features()[0]
+    x = head.query_encoder(p2)
+    assert torch.equal(x, head.memory_encoder(p2))
+    assert torch.equal(head.query_key(x), head.memory_key(x))
+    # trained apart: separate parameters
+    assert head.query_key.weight.data_ptr() != head.memory_key.weight.data_ptr(
+    )

@@ -3,10 +3,10 @@
 # pseudo videos (every instance foreground), scored with J&F on toy DAVIS val.
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/train.py \
-#       configs/toy/seq-mask-rcnn_r18_fpn_1xb2-400i_toy-davis.py
-_base_ = './seq-mask-rcnn_r18_fpn_1xb2-400i_toy-vis.py'
+#       configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-davis.py
+_base_ = './seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 
-data_root = 'data/toy/DAVIS/'
+data_root = '{{$MMPR_TOY_DATA:data/toy}}/DAVIS/'
 scale = (320, 192)
 model = dict(
     roi_head=dict(

@@ -1,0 +1,83 @@
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from pycocotools import mask as mask_utils
+
+from mmpr.models.reducers import SequenceNMS
+from mmpr.registry import MODELS
+
+TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
+TOOL = 'tools/analysis_tools/ablate_inference.py'
+
+
+def test_no_reduction_keeps_every_proposal(load_tool):
+    tool = load_tool('analysis_tools/ablate_inference.py')
+    model = SimpleNamespace(reducer=SequenceNMS(category_aware=True))
+    mask = np.zeros((8, 8), np.uint8, order='F')
+    mask[2:6, 2:6] = 1
+    rle = mask_utils.encode(mask)
+    # two exact duplicates, one absent sequence, one scoring 0
+    masks = [[rle, rle], [rle, rle], [None, None], [rle, None]]
+    scores = np.array([[0.9, 0.1], [0.8, 0.1], [0.5, 0.0], [0.0, 0.0]])
+    with tool.overridden(model, tool.NO_REDUCTION):
+        keep, kept_scores = model.reducer(masks, scores)
+    assert keep == [0, 1, 2, 3]
+    np.testing.assert_array_equal(kept_scores, scores)
+    # the config's reducer is restored
+    assert model.reducer.category_aware
+    assert model.reducer.iou_thr == 0.5 and model.reducer.score_thr == 0.05
+    assert len(model.reducer(masks, scores)[0]) < 4
+
+
+def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
+    cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
+    torch.manual_seed(0)
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        model = MODELS.build(cfg.model)
+    model.init_weights()
+    checkpoint = str(tmp_path / 'untrained.pth')
+    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+
+    out_dir = tmp_path / 'ablations'
+    result = subprocess.run([
+        sys.executable,
+        osp.join(repo_root, TOOL),
+        osp.join(repo_root, TOY_CONFIG), checkpoint, '--out-dir',
+        str(out_dir), '--ablations', 'key_frames', '--key-frames', '1', '2',
+        '--cfg-options', 'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ],
+                            capture_output=True,
+                            text=True,
+                            cwd=repo_root,
+                            env=dict(os.environ, MMPR_TOY_DATA=toy_root))
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    with open(out_dir / 'ablations.json') as file:
+        report = json.load(file)
+    assert list(report['ablations']) == ['key_frames']
+    rows = report['ablations']['key_frames']
+    assert [row['setting'] for row in rows] == ['K=1', 'K=2']
+    assert rows[1]['overrides'] == ['propagator.num_key_frames=2']
+    with open(osp.join(toy_root, 'youtube_vis_2019', 'valid.json')) as file:
+        num_frames = sum(video['length']
+                         for video in json.load(file)['videos'])
+    for row in rows:
+        for name in ('AP', 'AP50', 'AP75', 'AR1', 'AR10'):
+            assert 0.0 <= row[name] <= 1.0
+        assert row['test_s'] > 0 and row['ms_per_frame'] > 0
+        assert row['frames'] == num_frames
+
+    table = (out_dir / 'ablations.md').read_text()
+    assert table.startswith('## AP vs the number of key frames K')
+    assert '| setting | AP | AP50 | AP75 | AR1 | AR10 |' in table
+    assert '| K=1 |' in table and '| K=2 |' in table
+    assert 'inference ablations' in result.stdout + result.stderr

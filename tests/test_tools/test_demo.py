@@ -1,0 +1,108 @@
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from dataclasses import replace
+
+import cv2
+import mmcv
+import numpy as np
+import pytest
+
+from mmpr.datasets.toy_vis import PRESETS, _ToyVideo
+
+TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
+# an untrained model proposes sequences once every detection is kept
+SMALL_RUN = ('model.test_cfg.rcnn.score_thr=0', 'model.test_cfg.rcnn.'
+             'max_per_img=2')
+NUM_FRAMES = 8
+
+
+@pytest.fixture(scope='module')
+def video(tmp_path_factory):
+    """An 8-frame toy video as an mp4 (mp4v) and as a folder of JPEGs."""
+    size = replace(PRESETS['tiny'], frames=(NUM_FRAMES, NUM_FRAMES))
+    frames = [
+        image for image, _ in _ToyVideo.draw(np.random.default_rng(1),
+                                             size).frames()
+    ]
+    root = tmp_path_factory.mktemp('demo')
+    mp4 = str(root / 'video.mp4')
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(mp4, cv2.VideoWriter_fourcc(*'mp4v'), 5,
+                             (width, height))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    folder = root / 'frames'
+    folder.mkdir()
+    for t, frame in enumerate(frames):
+        cv2.imwrite(str(folder / f'{t:05d}.jpg'), frame)
+    return mp4, str(folder)
+
+
+def run_demo(load_tool, monkeypatch, *args):
+    demo = load_tool('demo.py')
+    monkeypatch.setattr(sys, 'argv', ['demo.py', *args])
+    demo.main()
+
+
+def test_mp4_in_h264_mp4_and_json_out(repo_root, video, tmp_path):
+    out, out_json = str(tmp_path / 'out.mp4'), str(tmp_path / 'results.json')
+    command = [
+        sys.executable,
+        osp.join(repo_root, 'tools', 'demo.py'), video[0],
+        osp.join(repo_root, TOY_CONFIG), '--out', out, '--out-json', out_json,
+        '--key-frames', '1', '--mem-step', '1', '--score-thr', '0',
+        '--video-id', '3', '--cfg-options', *SMALL_RUN
+    ]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f'{NUM_FRAMES} frames' in done.stdout
+    reader = mmcv.VideoReader(out)
+    assert reader.fps == 5
+    assert (reader.height, reader.width) == (112, 192)
+    assert len(list(reader)) == NUM_FRAMES
+    fourcc = int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FOURCC))
+    # H.264, which browsers play (mp4v would read b'mp4v')
+    assert fourcc.to_bytes(4, 'little') in (b'avc1', b'h264')
+    with open(out_json) as f:
+        records = json.load(f)
+    assert records
+    for record in records:
+        assert record['video_id'] == 3
+        assert record['category_id'] in (1, 2, 3)
+        assert 0 <= record['score'] <= 1
+        assert len(record['segmentations']) == NUM_FRAMES
+    assert sorted(os.listdir(tmp_path)) == ['out.mp4', 'results.json']
+
+
+def test_frame_folder_in_frame_folder_out(load_tool, monkeypatch, video,
+                                          tmp_path, repo_root):
+    out = str(tmp_path / 'drawn')
+    run_demo(load_tool, monkeypatch, video[1], osp.join(repo_root, TOY_CONFIG),
+             '--out', out, '--key-frames', '1', '--score-thr', '0',
+             '--cfg-options', *SMALL_RUN)
+    drawn = sorted(os.listdir(out))
+    assert drawn == [f'{t:05d}.jpg' for t in range(NUM_FRAMES)]
+    first = mmcv.imread(osp.join(out, drawn[0]))
+    original = mmcv.imread(osp.join(video[1], '00000.jpg'))
+    assert first.shape == original.shape
+    # the key frame's detections are drawn
+    assert np.abs(first.astype(int) - original).mean() > 1
+
+
+def test_bad_arguments_exit_with_one_line_errors(load_tool, monkeypatch,
+                                                 tmp_path, repo_root):
+    config = osp.join(repo_root, TOY_CONFIG)
+    missing = str(tmp_path / 'missing.mp4')
+    with pytest.raises(SystemExit, match='missing.mp4 does not exist'):
+        run_demo(load_tool, monkeypatch, missing, config, '--out-json',
+                 str(tmp_path / 'r.json'))
+    with pytest.raises(SystemExit, match='pass --out'):
+        run_demo(load_tool, monkeypatch, missing, config)
+    with pytest.raises(SystemExit, match='checkpoint .* does not exist'):
+        run_demo(load_tool, monkeypatch, missing, config, '--checkpoint',
+                 str(tmp_path / 'nope.pth'), '--out', str(tmp_path / 'o'))
+    assert os.listdir(tmp_path) == []

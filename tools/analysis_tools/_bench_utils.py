@@ -1,0 +1,79 @@
+"""Helpers shared by the benchmark scripts of this folder.
+
+A synthetic video, an untrained mmpr model with O instances forced on every
+key frame, and peak memory (peak RSS on the CPU, peak allocated memory on
+CUDA).
+"""
+import torch
+from mmdet.structures import DetDataSample, TrackDataSample
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from mmpr.registry import MODELS
+
+
+def synthetic_video(num_frames: int, width: int, height: int) -> dict:
+    """A (1, T, 3, H, W) uint8 video of moving blobs, and its samples."""
+    generator = torch.Generator().manual_seed(0)
+    base = torch.rand(3, height // 8, width // 8, generator=generator)
+    base = torch.nn.functional.interpolate(
+        base[None], size=(height, width), mode='bilinear')[0]
+    frames = []
+    for t in range(num_frames):
+        frames.append((torch.roll(base, shifts=2 * t, dims=2) * 255).byte())
+    sample = TrackDataSample()
+    sample.video_data_samples = [
+        DetDataSample(
+            metainfo=dict(
+                img_shape=(height, width),
+                ori_shape=(height, width),
+                scale_factor=(1.0, 1.0),
+                frame_id=t)) for t in range(num_frames)
+    ]
+    return dict(inputs=[torch.stack(frames)], data_samples=[sample])
+
+
+def build_mmpr(cfg: Config, num_instances: int, device: str):
+    """An untrained model of ``cfg`` that keeps the top ``num_instances``
+    detections of every key frame, whatever their score (score floor 0), so
+    that the propagation work is that of a real video."""
+    cfg.model.backbone.init_cfg = None
+    cfg.model.test_cfg.rcnn.score_thr = 0.0
+    cfg.model.test_cfg.rcnn.max_per_img = num_instances
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        model = MODELS.build(cfg.model)
+    return model.to(device).eval()
+
+
+def _proc_status_mb(field: str) -> float:
+    """A ``VmXXX`` field of /proc/self/status (Linux) in MB."""
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith(field + ':'):
+                return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def reset_peak_memory(device: str) -> float:
+    """Start a new peak; returns the memory in use now (MB).
+
+    On the CPU the peak RSS is reset through /proc/self/clear_refs; where
+    that is not allowed it stays the peak since the process started.
+    """
+    if device.startswith('cuda'):
+        torch.cuda.synchronize(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        return torch.cuda.memory_allocated(device) / 2**20
+    try:
+        with open('/proc/self/clear_refs', 'w') as clear_refs:
+            clear_refs.write('5')
+    except OSError:
+        pass
+    return _proc_status_mb('VmRSS')
+
+
+def peak_memory_mb(device: str) -> float:
+    """Peak allocated CUDA memory, or peak RSS, since the last reset (MB)."""
+    if device.startswith('cuda'):
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    return _proc_status_mb('VmHWM')

@@ -1,0 +1,268 @@
+"""Inference speed of mmpr against mmdet's MaskTrack R-CNN (same backbone).
+
+Both models run untrained (no download) on the same synthetic video at the
+same input size, after a warm-up, in one process. mmpr processes the whole
+video at once (``test_step`` on the video), with O instances forced on every
+key frame (score floor 0); MaskTrack R-CNN runs frame by frame as mmdet's
+VIS test loop feeds it (``test_step`` on one frame with its ``frame_id``),
+with the same O detections per frame.
+
+Prints frames per second, the ratio of times per frame, mmpr's time per
+stage and the peak memory over each model's runs
+(``torch.cuda.max_memory_allocated`` on CUDA; on the CPU the peak RSS, whose
+level before a run includes what the allocator kept from earlier runs:
+``benchmark_memory.py`` measures mmpr's peak in fresh processes).
+``--straightforward`` also times mmpr with the authors' cost model
+(``MemoryKPropagator(straightforward=True)``) and checks that its outputs
+equal the default path's.
+
+Example::
+
+    python tools/analysis_tools/benchmark_speed.py --device cuda \\
+        --frames 10 --straightforward --json speed.json
+"""
+import argparse
+import json
+import time
+from functools import partial
+from typing import Any, Callable, Dict, List
+
+import torch
+from _bench_utils import (build_mmpr, peak_memory_mb, reset_peak_memory,
+                          synthetic_video)
+from mmdet.registry import MODELS as MMDET_MODELS
+from mmdet.structures import DetDataSample, TrackDataSample
+from mmdet.utils import register_all_modules
+from mmengine.config import DictAction
+from mmengine.hub import get_config
+from mmengine.registry import DefaultScope
+from pycocotools import mask as mask_utils
+
+from mmpr.utils import load_config
+
+MMPR_CONFIG = ('configs/seq_mask_rcnn/'
+               'seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py')
+MASKTRACK_CONFIG = ('mmdet::masktrack_rcnn/'
+                    'masktrack-rcnn_mask-rcnn_r50_fpn_8xb1-12e_'
+                    'youtubevis2019.py')
+STAGES = dict(
+    backbone='backbone+FPN',
+    detection='key-frame detection',
+    propagation='propagation',
+    classification='classification',
+    reduction='reduction',
+    output='output')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Inference speed of mmpr and MaskTrack R-CNN')
+    parser.add_argument(
+        'config', nargs='?', default=MMPR_CONFIG, help='mmpr model config')
+    parser.add_argument(
+        '--masktrack-config',
+        default=MASKTRACK_CONFIG,
+        help='MaskTrack R-CNN config (a file or mmdet::...)')
+    parser.add_argument(
+        '--size',
+        type=int,
+        nargs=2,
+        default=[640, 360],
+        metavar=('W', 'H'),
+        help='frame size after the test resize')
+    parser.add_argument(
+        '--frames', type=int, default=10, help='video length T')
+    parser.add_argument(
+        '--num-instances',
+        type=int,
+        default=10,
+        help='instances forced on every key frame (O), and detections per '
+        'frame of MaskTrack R-CNN')
+    parser.add_argument(
+        '--key-frames', type=int, default=6, help='key frames of mmpr (K)')
+    parser.add_argument(
+        '--warmup',
+        type=int,
+        default=1,
+        help='untimed runs on the video before each timed run')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--straightforward',
+        action='store_true',
+        help="also time mmpr with the authors' cost model and compare")
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        help='mmpr config overrides, e.g. model.propagator.mem_step=1')
+    parser.add_argument('--json', help='save all numbers to this file')
+    return parser.parse_args()
+
+
+def build_masktrack(config: str, num_instances: int, device: str):
+    """An untrained MaskTrack R-CNN keeping ``num_instances`` detections per
+    frame (score floor 0)."""
+    cfg = get_config(config) if '::' in config else load_config(config)
+    detector = cfg.model.detector
+    detector.init_cfg = None
+    detector.backbone.init_cfg = None
+    detector.test_cfg.rcnn.update(score_thr=0.0, max_per_img=num_instances)
+    register_all_modules(init_default_scope=False)
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        model = MMDET_MODELS.build(cfg.model)
+    return model.to(device).eval()
+
+
+def frame_batches(video: dict) -> List[dict]:
+    """The video as mmdet's VIS test loop feeds it: one frame per batch."""
+    frames = video['inputs'][0]
+    samples = video['data_samples'][0]
+    batches = []
+    for t in range(len(frames)):
+        sample = TrackDataSample()
+        sample.video_data_samples = [
+            DetDataSample(metainfo=samples[t].metainfo)
+        ]
+        batches.append(dict(inputs=[frames[t:t + 1]], data_samples=[sample]))
+    return batches
+
+
+@torch.no_grad()  # as mmengine's test loop
+def run_mmpr(model, video: dict) -> list:
+    """mmpr on the whole video; the frames' ``pred_track_instances``."""
+    return [frame.pred_track_instances for frame in model.test_step(video)[0]]
+
+
+@torch.no_grad()
+def run_masktrack(model, batches: List[dict]) -> list:
+    """MaskTrack R-CNN frame by frame; the frames' results."""
+    return [model.test_step(batch)[0][0] for batch in batches]
+
+
+def measure(run: Callable[[Any], list], make_inputs: Callable[[], Any],
+            args: argparse.Namespace) -> dict:
+    """Time one run after ``args.warmup`` untimed ones, each on fresh inputs
+    made outside the timing; the peak memory covers all the runs."""
+    before_mb = reset_peak_memory(args.device)
+    for _ in range(args.warmup):
+        run(make_inputs())
+    inputs = make_inputs()
+    if args.device.startswith('cuda'):
+        torch.cuda.synchronize(args.device)
+    start = time.perf_counter()
+    outputs = run(inputs)
+    if args.device.startswith('cuda'):
+        torch.cuda.synchronize(args.device)
+    seconds = time.perf_counter() - start
+    peak_mb = peak_memory_mb(args.device)
+    return dict(
+        seconds=seconds,
+        fps=args.frames / seconds,
+        seconds_per_frame=seconds / args.frames,
+        peak_mb=peak_mb,
+        extra_mb=peak_mb - before_mb,
+        outputs=outputs)
+
+
+def compare(outputs: list, others: list) -> Dict[str, float]:
+    """Largest score difference and smallest mask IoU of two mmpr runs.
+
+    ``scores`` and ``class_scores`` of every frame are compared, and the
+    masks of the same sequences by IoU; a frame whose sequences differ
+    counts as infinitely different.
+    """
+    score_diff, min_iou = 0.0, 1.0
+    for ours, theirs in zip(outputs, others):
+        if not torch.equal(ours.instances_id, theirs.instances_id):
+            return dict(max_score_diff=float('inf'), min_mask_iou=0.0)
+        for key in ('scores', 'class_scores'):
+            diff = (ours.get(key) - theirs.get(key)).abs()
+            if diff.numel():
+                score_diff = max(score_diff, diff.max().item())
+        if len(ours.masks):
+            ious = mask_utils.iou(ours.masks, theirs.masks,
+                                  [0] * len(ours.masks)).diagonal()
+            min_iou = min(min_iou, float(ious.min()))
+    return dict(max_score_diff=score_diff, min_mask_iou=min_iou)
+
+
+def report(name: str, result: dict, unit: str) -> None:
+    print(f"{name:<26}{result['seconds']:8.3f} s  {result['fps']:7.2f} FPS  "
+          f"peak {result['peak_mb']:8.1f} MB {unit} "
+          f"(+{result['extra_mb']:.1f} MB over the loaded models)")
+
+
+def report_stages(stages: Dict[str, float], total: float) -> None:
+    """mmpr's time per stage, from the propagator's ``timings()``."""
+    for key, name in STAGES.items():
+        seconds = stages.get(key, 0.0)
+        print(f'  {name:<24}{seconds:8.3f} s ({100 * seconds / total:4.1f}%)')
+    other = total - sum(stages.get(key, 0.0) for key in STAGES)
+    print(f"  {'other (preprocessing)':<24}{other:8.3f} s "
+          f'({100 * other / total:4.1f}%)')
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.cfg_options)
+    cfg.model.propagator.num_key_frames = args.key_frames
+    mmpr = build_mmpr(cfg, args.num_instances, args.device)
+    masktrack = build_masktrack(args.masktrack_config, args.num_instances,
+                                args.device)
+    unit = 'CUDA' if args.device.startswith('cuda') else 'RSS'
+    width, height = args.size
+    print(f'video: T={args.frames} frames at {width}x{height}, '
+          f'device {args.device}, O={args.num_instances} instances, '
+          f'K={args.key_frames} key frames, warm-up {args.warmup}')
+
+    video = partial(synthetic_video, args.frames, *args.size)
+    results = dict(mmpr=measure(partial(run_mmpr, mmpr), video, args))
+    results['mmpr']['stages'] = mmpr.propagator.timings()
+    if args.straightforward:
+        mmpr.propagator.straightforward = True
+        results['straightforward'] = measure(
+            partial(run_mmpr, mmpr), video, args)
+        results['straightforward']['stages'] = mmpr.propagator.timings()
+        mmpr.propagator.straightforward = False
+    results['masktrack'] = measure(
+        partial(run_masktrack, masktrack), lambda: frame_batches(video()),
+        args)
+
+    report('mmpr', results['mmpr'], unit)
+    report_stages(results['mmpr']['stages'], results['mmpr']['seconds'])
+    if args.straightforward:
+        report('mmpr (straightforward)', results['straightforward'], unit)
+        report_stages(results['straightforward']['stages'],
+                      results['straightforward']['seconds'])
+    report('MaskTrack R-CNN', results['masktrack'], unit)
+    summary = dict(ratio=results['mmpr']['seconds'] /
+                   results['masktrack']['seconds'])
+    print(f"mmpr / MaskTrack R-CNN time per frame: {summary['ratio']:.2f}")
+    if args.straightforward:
+        summary['speedup'] = (
+            results['straightforward']['seconds'] / results['mmpr']['seconds'])
+        summary.update(
+            compare(results['mmpr']['outputs'],
+                    results['straightforward']['outputs']))
+        equal = (
+            summary['max_score_diff'] <= 1e-4
+            and summary['min_mask_iou'] > 0.999)
+        print('default path speed-up over straightforward: '
+              f"{summary['speedup']:.2f}x")
+        print('straightforward vs default outputs: max score difference '
+              f"{summary['max_score_diff']:.2e}, min mask IoU "
+              f"{summary['min_mask_iou']:.4f}: "
+              f"{'equal' if equal else 'DIFFERENT'} (tolerance 1e-4)")
+    if args.json:
+        for result in results.values():
+            result.pop('outputs')
+        with open(args.json, 'w') as file:
+            json.dump(
+                dict(settings=vars(args), summary=summary, **results),
+                file,
+                indent=2)
+
+
+if __name__ == '__main__':
+    main()
