@@ -22,11 +22,13 @@ data run on it:
 
 Each category is a shape (``disc``, ``square``, ``triangle``; colours are
 random), so the class is learnable from appearance. In every video the first
-three instances follow scripted roles: a slow instance, a larger instance on
-top of it that crosses it (partial, then full occlusion), and a fast one that
-leaves the frame and comes back; more instances move freely. All instances
-move, rotate and change scale. Everything is drawn from ``numpy`` generators
-seeded by ``(seed, split, index)``: the same arguments write the same files.
+three instances follow scripted roles: a slow instance, a larger instance that
+moves onto it and stays there for a quarter of the video (partial, then long
+full occlusion) before moving on, and a fast one that leaves the frame, stays
+out for several frames and comes back; more instances move freely. All
+instances move, rotate and change scale. Everything is drawn from ``numpy``
+generators seeded by ``(seed, split, index)``: the same arguments write the
+same files.
 
 Shape shorthand: H, W frame height and width.
 """
@@ -97,18 +99,22 @@ class _Track:
     scale_period: float  # frames
     phase: float
     bounds_margin: float  # how far outside the frame the centre may go
+    pause: Tuple[int, int] = (0, 0)  # (first frame, frames) standing still
 
     def state(self, t: int, width: int,
               height: int) -> Tuple[np.ndarray, float, float]:
         """Centre (2, ), radius and angle at frame ``t``.
 
-        The centre moves linearly and bounces off a box that extends
-        ``bounds_margin`` pixels outside the frame, so an instance with a large
-        margin leaves the frame and comes back.
+        The centre moves linearly (standing still during ``pause``) and
+        bounces off a box that extends ``bounds_margin`` pixels outside the
+        frame, so an instance with a large margin leaves the frame and comes
+        back.
         """
         low = -self.bounds_margin
         high = np.array([width, height]) + self.bounds_margin
-        pos = self.center + self.velocity * t - low
+        start, length = self.pause
+        moved = t - min(max(t - start, 0), length)  # frames of motion
+        pos = self.center + self.velocity * moved - low
         span = high - low
         pos = np.abs((pos + span) % (2 * span) - span) + low
         scale = 1 + self.scale_amp * np.sin(2 * np.pi * t / self.scale_period +
@@ -241,20 +247,23 @@ def _video_tracks(rng: np.random.Generator, num_frames: int, width: int,
     # 0: slow, mid-frame; the occluder passes over it
     occludee = _random_track(rng, width, height, 0.18 * base, 0.8)
     occludee.center = np.array([width, height]) * rng.uniform(0.4, 0.6, 2)
-    # 1: larger, on top of 0, crossing it around the middle of the video
+    # 1: larger, on top of 0: reaches it at a third of the video, stays on
+    # it for a quarter of the video (a long full occlusion), then moves on
     occluder = _random_track(rng, width, height, 0.28 * base, 0.0)
     occluder.scale_amp = 0.1
-    meet = occludee.state(num_frames // 2, width, height)[0]
+    arrive, stay = num_frames // 3, max(num_frames // 4, 2)
+    meet = occludee.state(arrive + stay // 2, width, height)[0]
     start = meet - rng.choice([-1, 1], 2) * [0.6 * width, 0.1 * height]
     occluder.center = start
-    occluder.velocity = (meet - start) / max(num_frames // 2, 1)
+    occluder.velocity = (meet - start) / max(arrive, 1)
+    occluder.pause = (arrive, stay)
     occluder.bounds_margin = 0.25 * base
-    # 2: fast, leaves the frame and comes back
+    # 2: fast, leaves the frame, stays out for several frames, comes back
     wanderer = _random_track(rng, width, height, 0.15 * base, 0.0)
     wanderer.velocity = rng.choice([-1, 1], 2) * [
-        (width + 0.5 * base) * 2.2 / max(num_frames, 2), 0.01 * height
+        (width + 1.6 * base) * 1.6 / max(num_frames, 2), 0.01 * height
     ]
-    wanderer.bounds_margin = 0.35 * base
+    wanderer.bounds_margin = 0.8 * base
     tracks = [occludee, occluder, wanderer]
     # one category per role, rotated by a random offset: every video holds
     # every category, so each split does too
