@@ -11,6 +11,17 @@ from pycocotools import mask as mask_utils
 from mmpr.registry import MODELS
 
 SequenceMasks = Sequence[Sequence[Optional[dict]]]
+# pycocotools' ``area`` fails on more than 255 RLEs at once under numpy 2
+# (a uint8 count); bigger lists are measured in chunks
+_AREA_CHUNK = 255
+
+
+def rle_areas(rles: List[dict]) -> np.ndarray:
+    """(N, ) float64 pixel counts of N RLEs, any N."""
+    return np.concatenate([
+        mask_utils.area(rles[i:i + _AREA_CHUNK]).astype(np.float64)
+        for i in range(0, len(rles), _AREA_CHUNK)
+    ])
 
 
 def sequence_overlaps(masks: SequenceMasks) -> Tuple[np.ndarray, np.ndarray]:
@@ -33,7 +44,7 @@ def sequence_overlaps(masks: SequenceMasks) -> Tuple[np.ndarray, np.ndarray]:
         if not present:
             continue
         rles = [masks[s][t] for s in present]
-        area = mask_utils.area(rles).astype(np.float64)
+        area = rle_areas(rles)
         areas[present] += area
         iou = np.asarray(mask_utils.iou(rles, rles, [0] * len(rles)))
         pair_area = area[:, None] + area[None, :]

@@ -106,3 +106,14 @@ def test_category_aware_keeps_a_sequence_under_several_categories():
 def test_no_sequences():
     keep, scores = SequenceNMS()([], np.zeros((0, 3)))
     assert keep == [] and scores.shape == (0, 3)
+
+
+def test_sequence_iou_of_more_than_255_sequences():
+    # K = all frames of a long video gives hundreds of proposals; pycocotools
+    # cannot measure more than 255 RLEs in one call under numpy 2
+    mask = np.zeros((8, 8, 1), np.uint8, order='F')
+    mask[2:6, 2:6] = 1
+    rle = mask_utils.encode(mask)[0]
+    ious = sequence_iou([[rle, None]] * 300)
+    assert ious.shape == (300, 300)
+    assert np.allclose(ious, 1.0)
