@@ -1,7 +1,10 @@
 import importlib.util
 import os.path as osp
+from dataclasses import replace
 from types import ModuleType
+from typing import List, NamedTuple
 
+import numpy as np
 import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -41,3 +44,40 @@ def toy_root(tmp_path_factory) -> str:
                                 osp.join(vis_root, 'annotations'), '2019',
                                 split)
     return root
+
+
+class ToyVideoFiles(NamedTuple):
+    """One toy video as arrays, as an mp4 (mp4v) and as a PNG folder."""
+    frames: List[np.ndarray]  # T x (H, W, 3) BGR uint8
+    mp4: str
+    folder: str
+
+
+TOY_VIDEO_FRAMES = 8
+
+
+@pytest.fixture(scope='session')
+def toy_video(tmp_path_factory) -> ToyVideoFiles:
+    """An 8-frame toy video (112 x 192) for the API and the demo tools."""
+    import cv2
+
+    from mmpr.datasets.toy_vis import PRESETS, _ToyVideo
+    size = replace(
+        PRESETS['tiny'], frames=(TOY_VIDEO_FRAMES, TOY_VIDEO_FRAMES))
+    frames = [
+        image for image, _ in _ToyVideo.draw(np.random.default_rng(0),
+                                             size).frames()
+    ]
+    root = tmp_path_factory.mktemp('video')
+    mp4 = str(root / 'video.mp4')
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(mp4, cv2.VideoWriter_fourcc(*'mp4v'), 5,
+                             (width, height))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    folder = root / 'frames'
+    folder.mkdir()
+    for t, frame in enumerate(frames):
+        cv2.imwrite(str(folder / f'{t:05d}.png'), frame)  # lossless
+    return ToyVideoFiles(frames, mp4, str(folder))

@@ -1,6 +1,5 @@
 import json
 import os.path as osp
-from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -9,7 +8,6 @@ import torch
 from pycocotools import mask as mask_utils
 
 from mmpr.apis import VideoResult, inference_video, init_model, read_video
-from mmpr.datasets.toy_vis import PRESETS, _ToyVideo
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 # an untrained model proposes sequences once every detection is kept; one
@@ -23,29 +21,13 @@ NUM_FRAMES = 8
 
 
 @pytest.fixture(scope='module')
-def frames():
-    """8 toy frames, (112, 192, 3) BGR."""
-    size = replace(PRESETS['tiny'], frames=(NUM_FRAMES, NUM_FRAMES))
-    video = _ToyVideo.draw(np.random.default_rng(0), size)
-    return [image for image, _ in video.frames()]
+def frames(toy_video):
+    return toy_video.frames
 
 
 @pytest.fixture(scope='module')
-def video_files(frames, tmp_path_factory):
-    """The frames as an mp4 and as a folder of lossless PNGs."""
-    root = tmp_path_factory.mktemp('video')
-    mp4 = str(root / 'video.mp4')
-    height, width = frames[0].shape[:2]
-    writer = cv2.VideoWriter(mp4, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (width, height))
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    folder = root / 'frames'
-    folder.mkdir()
-    for t, frame in enumerate(frames):
-        cv2.imwrite(str(folder / f'{t:05d}.png'), frame)
-    return mp4, str(folder)
+def video_files(toy_video):
+    return toy_video.mp4, toy_video.folder
 
 
 @pytest.fixture(scope='module')

@@ -3,14 +3,12 @@ import os
 import os.path as osp
 import subprocess
 import sys
-from dataclasses import replace
 
 import cv2
 import mmcv
 import numpy as np
 import pytest
 
-from mmpr.datasets.toy_vis import PRESETS, _ToyVideo
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 # an untrained model proposes sequences once every detection is kept
@@ -20,26 +18,8 @@ NUM_FRAMES = 8
 
 
 @pytest.fixture(scope='module')
-def video(tmp_path_factory):
-    """An 8-frame toy video as an mp4 (mp4v) and as a folder of JPEGs."""
-    size = replace(PRESETS['tiny'], frames=(NUM_FRAMES, NUM_FRAMES))
-    frames = [
-        image for image, _ in _ToyVideo.draw(np.random.default_rng(1),
-                                             size).frames()
-    ]
-    root = tmp_path_factory.mktemp('demo')
-    mp4 = str(root / 'video.mp4')
-    height, width = frames[0].shape[:2]
-    writer = cv2.VideoWriter(mp4, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (width, height))
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    folder = root / 'frames'
-    folder.mkdir()
-    for t, frame in enumerate(frames):
-        cv2.imwrite(str(folder / f'{t:05d}.jpg'), frame)
-    return mp4, str(folder)
+def video(toy_video):
+    return toy_video.mp4, toy_video.folder
 
 
 def run_demo(load_tool, monkeypatch, *args):
@@ -87,7 +67,7 @@ def test_frame_folder_in_frame_folder_out(load_tool, monkeypatch, video,
     drawn = sorted(os.listdir(out))
     assert drawn == [f'{t:05d}.jpg' for t in range(NUM_FRAMES)]
     first = mmcv.imread(osp.join(out, drawn[0]))
-    original = mmcv.imread(osp.join(video[1], '00000.jpg'))
+    original = mmcv.imread(osp.join(video[1], '00000.png'))
     assert first.shape == original.shape
     # the key frame's detections are drawn
     assert np.abs(first.astype(int) - original).mean() > 1
