@@ -9,7 +9,6 @@ import mmcv
 import numpy as np
 import pytest
 
-
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 # an untrained model proposes sequences once every detection is kept
 SMALL_RUN = ('model.test_cfg.rcnn.score_thr=0', 'model.test_cfg.rcnn.'
