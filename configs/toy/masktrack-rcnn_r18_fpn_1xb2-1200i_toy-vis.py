@@ -11,6 +11,25 @@
 #       configs/toy/masktrack-rcnn_r18_fpn_1xb2-1200i_toy-vis.py
 _base_ = './seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 
+# the toy Seq Mask R-CNN's detector with mmdet's MaskTrack R-CNN changes
+detector = dict(
+    type='MaskRCNN',
+    backbone=_base_.model.backbone,
+    neck=_base_.model.neck,
+    rpn_head=_base_.model.rpn_head,
+    roi_head=_base_.model.roi_head,
+    train_cfg=dict(
+        rpn=_base_.model.train_cfg.rpn,
+        rpn_proposal=_base_.model.train_cfg.rpn_proposal,
+        rcnn=_base_.model.train_cfg.rcnn),
+    test_cfg=_base_.model.test_cfg)
+detector['train_cfg']['rpn'].sampler.update(dict(num=64))
+detector['train_cfg']['rpn_proposal'].update(
+    dict(nms_pre=200, max_per_img=200))
+detector['train_cfg']['rcnn'].sampler.update(dict(num=128))
+detector['test_cfg'].rpn.update(dict(nms_pre=200, max_per_img=200))
+detector['test_cfg'].rcnn.update(dict(score_thr=0.01, max_per_img=100))
+
 model = dict(
     _delete_=True,
     type='MaskTrackRCNN',
@@ -21,64 +40,7 @@ model = dict(
         bgr_to_rgb=True,
         pad_mask=True,
         pad_size_divisor=32),
-    detector=dict(
-        type='MaskRCNN',
-        backbone=_base_.model.backbone,
-        neck=_base_.model.neck,
-        rpn_head=_base_.model.rpn_head,
-        roi_head=_base_.model.roi_head,
-        # mmdet's Mask R-CNN settings with MaskTrack R-CNN's changes
-        train_cfg=dict(
-            rpn=dict(
-                assigner=dict(
-                    type='MaxIoUAssigner',
-                    pos_iou_thr=0.7,
-                    neg_iou_thr=0.3,
-                    min_pos_iou=0.3,
-                    match_low_quality=True,
-                    ignore_iof_thr=-1),
-                sampler=dict(
-                    type='RandomSampler',
-                    num=64,
-                    pos_fraction=0.5,
-                    neg_pos_ub=-1,
-                    add_gt_as_proposals=False),
-                allowed_border=-1,
-                pos_weight=-1,
-                debug=False),
-            rpn_proposal=dict(
-                nms_pre=200,
-                max_per_img=200,
-                nms=dict(type='nms', iou_threshold=0.7),
-                min_bbox_size=0),
-            rcnn=dict(
-                assigner=dict(
-                    type='MaxIoUAssigner',
-                    pos_iou_thr=0.5,
-                    neg_iou_thr=0.5,
-                    min_pos_iou=0.5,
-                    match_low_quality=True,
-                    ignore_iof_thr=-1),
-                sampler=dict(
-                    type='RandomSampler',
-                    num=128,
-                    pos_fraction=0.25,
-                    neg_pos_ub=-1,
-                    add_gt_as_proposals=True),
-                mask_size=28,
-                pos_weight=-1,
-                debug=False)),
-        test_cfg=dict(
-            rpn=dict(
-                nms_pre=200,
-                max_per_img=200,
-                nms=dict(type='nms', iou_threshold=0.7),
-                min_bbox_size=0),
-            rcnn=dict(
-                score_thr=0.01,
-                nms=dict(type='nms', iou_threshold=0.5),
-                max_per_img=100,
-                mask_thr_binary=0.5))),
+    detector=detector,
     track_head=dict(
         type='RoITrackHead',
         roi_extractor=dict(

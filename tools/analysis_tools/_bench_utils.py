@@ -4,12 +4,39 @@ A synthetic video, an untrained mmpr model with O instances forced on every
 key frame, and peak memory (peak RSS on the CPU, peak allocated memory on
 CUDA).
 """
+import argparse
+
 import torch
 from mmdet.structures import DetDataSample, TrackDataSample
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
 from mmpr.registry import MODELS
+
+
+def add_video_args(parser: argparse.ArgumentParser) -> None:
+    """The options of the benchmarked video and model: --size,
+    --num-instances, --device and --cfg-options."""
+    parser.add_argument(
+        '--size',
+        type=int,
+        nargs=2,
+        default=[640, 360],
+        metavar=('W', 'H'),
+        help='frame size after the test resize')
+    parser.add_argument(
+        '--num-instances',
+        type=int,
+        default=10,
+        help='instances kept on every key frame (O; every frame for '
+        'MaskTrack R-CNN), whatever their score')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        help='mmpr config overrides, e.g. model.propagator.mem_step=1')
 
 
 def synthetic_video(num_frames: int, width: int, height: int) -> dict:

@@ -19,9 +19,8 @@ import sys
 import time
 
 import torch
-from _bench_utils import (build_mmpr, peak_memory_mb, reset_peak_memory,
-                          synthetic_video)
-from mmengine.config import DictAction
+from _bench_utils import (add_video_args, build_mmpr, peak_memory_mb,
+                          reset_peak_memory, synthetic_video)
 
 from mmpr.utils import load_config
 
@@ -37,31 +36,13 @@ def parse_args() -> argparse.Namespace:
         default=[25, 100],
         help='video lengths T')
     parser.add_argument(
-        '--size',
-        type=int,
-        nargs=2,
-        default=[640, 360],
-        metavar=('W', 'H'),
-        help='frame size after the test resize')
-    parser.add_argument(
-        '--num-instances',
-        type=int,
-        default=10,
-        help='instances forced on every key frame (O)')
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='config overrides, e.g. model.propagator.max_memory=8')
-    parser.add_argument(
         '--out-dir',
         help='add the rows under --label to DIR/memory.json and draw every '
         'label of it in DIR/memory.png')
     parser.add_argument(
         '--label', default='mmpr', help='name of this run in --out-dir')
     parser.add_argument('--one', action='store_true', help=argparse.SUPPRESS)
+    add_video_args(parser)
     return parser.parse_args()
 
 

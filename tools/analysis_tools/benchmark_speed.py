@@ -28,12 +28,11 @@ from functools import partial
 from typing import Any, Callable, Dict, List
 
 import torch
-from _bench_utils import (build_mmpr, peak_memory_mb, reset_peak_memory,
-                          synthetic_video)
+from _bench_utils import (add_video_args, build_mmpr, peak_memory_mb,
+                          reset_peak_memory, synthetic_video)
 from mmdet.registry import MODELS as MMDET_MODELS
 from mmdet.structures import DetDataSample, TrackDataSample
 from mmdet.utils import register_all_modules
-from mmengine.config import DictAction
 from mmengine.hub import get_config
 from mmengine.registry import DefaultScope
 from pycocotools import mask as mask_utils
@@ -64,20 +63,7 @@ def parse_args() -> argparse.Namespace:
         default=MASKTRACK_CONFIG,
         help='MaskTrack R-CNN config (a file or mmdet::...)')
     parser.add_argument(
-        '--size',
-        type=int,
-        nargs=2,
-        default=[640, 360],
-        metavar=('W', 'H'),
-        help='frame size after the test resize')
-    parser.add_argument(
         '--frames', type=int, default=10, help='video length T')
-    parser.add_argument(
-        '--num-instances',
-        type=int,
-        default=10,
-        help='instances forced on every key frame (O), and detections per '
-        'frame of MaskTrack R-CNN')
     parser.add_argument(
         '--key-frames', type=int, default=6, help='key frames of mmpr (K)')
     parser.add_argument(
@@ -85,18 +71,12 @@ def parse_args() -> argparse.Namespace:
         type=int,
         default=1,
         help='untimed runs on the video before each timed run')
-    parser.add_argument('--device', default='cpu')
     parser.add_argument(
         '--straightforward',
         action='store_true',
         help="also time mmpr with the authors' cost model and compare")
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='mmpr config overrides, e.g. model.propagator.mem_step=1')
     parser.add_argument('--json', help='save all numbers to this file')
+    add_video_args(parser)
     return parser.parse_args()
 
 
