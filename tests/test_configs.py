@@ -37,7 +37,7 @@ def registered_types(node, registry_of_key):
 
 
 def test_all_configs_found():
-    assert len(CONFIGS) == 22  # 18 paper settings + 4 toy configs
+    assert len(CONFIGS) == 24  # 18 paper settings + 6 toy configs
 
 
 @pytest.mark.parametrize('config', CONFIGS)
@@ -93,3 +93,19 @@ def test_toy_config_builds_datasets(toy_root):
     assert len(list(sampler)) == dataset.num_all_imgs
     sample = dataset[next(iter(sampler))]
     assert tuple(sample['inputs'].shape[:2]) == (2, 3)
+
+
+@pytest.mark.parametrize('iters', [1200, 3600])
+def test_toy_masktrack_has_the_budget_of_seq_mask_rcnn(iters):
+    """The toy accuracy comparison trains both methods with one budget."""
+    seq, masktrack = (
+        Config.fromfile(
+            osp.join(REPO_ROOT, 'configs', 'toy',
+                     f'{name}_r18_fpn_1xb2-{iters}i_toy-vis.py'))
+        for name in ('seq-mask-rcnn', 'masktrack-rcnn'))
+    assert seq.train_cfg.max_iters == iters
+    for key in ('train_cfg', 'param_scheduler', 'optim_wrapper', 'randomness',
+                'test_dataloader', 'test_evaluator'):
+        assert masktrack[key] == seq[key], key
+    assert masktrack.train_dataloader.batch_size == 2
+    assert seq.train_dataloader.batch_size == 2
