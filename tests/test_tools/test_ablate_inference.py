@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
 from pycocotools import mask as mask_utils
 
@@ -35,6 +35,22 @@ def test_no_reduction_keeps_every_proposal(load_tool):
     assert model.reducer.category_aware
     assert model.reducer.iou_thr == 0.5 and model.reducer.score_thr == 0.05
     assert len(model.reducer(masks, scores)[0]) < 4
+
+
+def test_key_frame_nms_setting_restores_the_test_cfg(load_tool):
+    tool = load_tool('analysis_tools/ablate_inference.py')
+    nms = ConfigDict(type='nms', iou_threshold=0.5)  # per class: no key
+    model = SimpleNamespace(
+        roi_head=SimpleNamespace(test_cfg=ConfigDict(nms=nms)))
+    per_class, across = tool.ablation_settings('key_frame_nms', [])
+    assert (per_class.name, across.name) == ('per class', 'across classes')
+    with tool.overridden(model, across.overrides):
+        assert model.roi_head.test_cfg.nms.class_agnostic is True
+    assert 'class_agnostic' not in model.roi_head.test_cfg.nms
+    nms.class_agnostic = True
+    with tool.overridden(model, per_class.overrides):
+        assert model.roi_head.test_cfg.nms.class_agnostic is False
+    assert model.roi_head.test_cfg.nms.class_agnostic is True
 
 
 def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):

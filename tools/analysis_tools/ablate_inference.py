@@ -18,6 +18,8 @@ Ablations:
   ``reducer.category_aware``.
 - ``mem_step``: a frame joins the memory every 1 or 5 frames,
   ``propagator.mem_step``.
+- ``key_frame_nms``: the key-frame detections' NMS per class (the paper)
+  or across classes, ``roi_head.test_cfg.nms.class_agnostic``.
 
 Per setting: AP, AP50, AP75, AR1 and AR10 (YouTube-VIS metric), the test
 run's wall time (data loading, inference, evaluation) and the model's
@@ -55,7 +57,9 @@ TITLES = dict(
     key_frames='AP vs the number of key frames K (paper Fig. 7)',
     reduction='Sequence reduction (paper Table 4)',
     category_aware='Category-aware reduction (paper Table 5)',
-    mem_step='Memory step')
+    mem_step='Memory step',
+    key_frame_nms='Key-frame NMS: per class or across classes')
+_ABSENT = object()  # a test_cfg key the config does not set
 NO_REDUCTION = {
     'reducer.iou_thr': math.inf,
     'reducer.score_thr': 0.0,
@@ -112,22 +116,48 @@ def ablation_settings(ablation: str, key_frames: List[int]) -> List[Setting]:
             Setting('plain', {'reducer.category_aware': False}),
             Setting('category-aware', {'reducer.category_aware': True})
         ]
+    if ablation == 'mem_step':
+        return [
+            Setting(f'mem_step={step}', {'propagator.mem_step': step})
+            for step in (1, 5)
+        ]
     return [
-        Setting(f'mem_step={step}', {'propagator.mem_step': step})
-        for step in (1, 5)
+        Setting('across classes' if agnostic else 'per class',
+                {'roi_head.test_cfg.nms.class_agnostic': agnostic})
+        for agnostic in (False, True)
     ]
 
 
 def _owner(model: Any, key: str) -> Tuple[Any, str]:
-    """The object holding the dotted attribute ``key`` and its last name."""
+    """The object holding the dotted attribute ``key`` and its last name.
+
+    Inside a dict (a ``test_cfg``) the parts are keys and the last one may
+    be absent.
+    """
     *path, name = key.split('.')
     owner = model
     for part in path:
-        owner = getattr(owner, part)
-    if not hasattr(owner, name):
+        owner = owner[part] if isinstance(owner, dict) else getattr(
+            owner, part)
+    if not isinstance(owner, dict) and not hasattr(owner, name):
         raise AttributeError(f'{type(owner).__name__} has no attribute '
                              f'{name!r} (setting {key})')
     return owner, name
+
+
+def _get(owner: Any, name: str) -> Any:
+    if isinstance(owner, dict):
+        return owner.get(name, _ABSENT)
+    return getattr(owner, name)
+
+
+def _set(owner: Any, name: str, value: Any) -> None:
+    if not isinstance(owner, dict):
+        setattr(owner, name, value)
+    elif value is _ABSENT:
+        owner.pop(name, None)
+    else:
+        owner[name] = value
 
 
 @contextmanager
@@ -137,12 +167,12 @@ def overridden(model: Any, overrides: Dict[str, Any]) -> Iterator[None]:
     try:
         for key, value in overrides.items():
             owner, name = _owner(model, key)
-            saved[key] = getattr(owner, name)
-            setattr(owner, name, value)
+            saved[key] = _get(owner, name)
+            _set(owner, name, value)
         yield
     finally:
         for key, value in saved.items():
-            setattr(*_owner(model, key), value)
+            _set(*_owner(model, key), value)
 
 
 def metric_values(metrics: Dict[str, float]) -> Dict[str, float]:
