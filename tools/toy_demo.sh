@@ -25,7 +25,7 @@ say "1/4 writing the toy data set to $MMPR_TOY_DATA"
 "$PY" tools/dataset_converters/youtubevis2coco.py \
   -i "$MMPR_TOY_DATA/youtube_vis_2019" --version 2019
 
-say "2/4 training $CONFIG on the CPU (progress below; ~10 min on 2 cores)"
+say "2/4 training $CONFIG on the CPU (progress below; ~12 min on 2 cores)"
 "$PY" tools/train.py "$CONFIG" --work-dir "$OUT/train"
 checkpoint=$(cat "$OUT/train/last_checkpoint")
 
