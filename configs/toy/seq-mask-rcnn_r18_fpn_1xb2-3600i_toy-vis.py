@@ -8,14 +8,7 @@ _base_ = './seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 
 max_iters = 3600
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(
-        type='MultiStepLR',
-        by_epoch=False,
-        begin=0,
-        end=max_iters,
-        milestones=[900, 3000],
-        gamma=0.1)
-]
+# the base schedule with its steps at three times the iterations
+param_scheduler = _base_.param_scheduler
+param_scheduler[1].update(dict(end=max_iters, milestones=[900, 3000]))
 default_hooks = dict(checkpoint=dict(interval=1200))
