@@ -1,17 +1,11 @@
-# Seq Mask R-CNN R101, main-training stage on DAVIS-UVOS + COCO
-# pseudo videos (paper Sec. 4.2): 4 epochs, 2 pairs per GPU on 4 GPUs,
-# from Mask R-CNN trained on COCO (the propagation head starts at random).
+# Seq Mask R-CNN R101, main-training stage on DAVIS-UVOS:
+# the R50 config with a R101 backbone and 2 pairs per GPU on 4 GPUs.
 _base_ = [
-    '../_base_/models/seq-mask-rcnn_r101_fpn.py',
-    '../_base_/datasets/davis_uvos_coco.py', '../_base_/schedules/main_4e.py',
-    '../_base_/default_runtime.py'
+    './seq-mask-rcnn_r50_fpn_4xb2-main-4e_davis-uvos-coco.py',
+    '../_base_/models/backbones.py'
 ]
 
-# one foreground class; K = 4 key frames (paper Sec. 4.4)
-model = dict(
-    roi_head=dict(
-        bbox_head=dict(num_classes=1), mask_head=dict(num_classes=1)),
-    propagator=dict(num_key_frames=4))
-
+model = dict(backbone=_base_.resnet101)
 train_dataloader = dict(batch_size=2)
+auto_scale_lr = dict(base_batch_size=8)  # 4 GPUs x 2 pairs
 load_from = 'https://download.openmmlab.com/mmdetection/v2.0/mask_rcnn/mask_rcnn_r101_fpn_1x_coco/mask_rcnn_r101_fpn_1x_coco_20200204-1efe0ed5.pth'  # noqa: E501

@@ -1,12 +1,10 @@
-# Seq Mask R-CNN R101, fine-tuning stage on YouTube-VIS 2021 (paper
-# Sec. 4.2): 5 epochs, 3 pairs per GPU on 4 GPUs, from the checkpoint
-# of the main-training stage:
-#   seq-mask-rcnn_r101_fpn_4xb3-main-4e_youtubevis2021-coco.py
+# Seq Mask R-CNN R101, fine-tuning stage on YouTube-VIS 2021:
+# the R50 config with a R101 backbone and 3 pairs per GPU on 4 GPUs.
 _base_ = [
-    '../_base_/models/seq-mask-rcnn_r101_fpn.py',
-    '../_base_/datasets/youtube_vis_2021.py',
-    '../_base_/schedules/finetune_5e.py', '../_base_/default_runtime.py'
+    './seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2021.py',
+    '../_base_/models/backbones.py'
 ]
 
+model = dict(backbone=_base_.resnet101)
 train_dataloader = dict(batch_size=3)
-load_from = 'work_dirs/seq-mask-rcnn_r101_fpn_4xb3-main-4e_youtubevis2021-coco/epoch_4.pth'  # noqa: E501
+auto_scale_lr = dict(base_batch_size=12)  # 4 GPUs x 3 pairs

@@ -8,4 +8,5 @@ _base_ = [
 ]
 
 train_dataloader = dict(batch_size=5)
+auto_scale_lr = dict(base_batch_size=20)  # 4 GPUs x 5 pairs
 load_from = 'https://download.openmmlab.com/mmdetection/v2.0/mask_rcnn/mask_rcnn_r50_fpn_1x_coco/mask_rcnn_r50_fpn_1x_coco_20200205-d4b0c5d6.pth'  # noqa: E501

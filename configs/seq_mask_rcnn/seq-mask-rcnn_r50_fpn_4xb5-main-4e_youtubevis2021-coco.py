@@ -1,11 +1,23 @@
 # Seq Mask R-CNN R50, main-training stage on YouTube-VIS 2021 + COCO
-# pseudo videos (paper Sec. 4.2): 4 epochs, 5 pairs per GPU on 4 GPUs,
-# from Mask R-CNN trained on COCO (the propagation head starts at random).
-_base_ = [
-    '../_base_/models/seq-mask-rcnn_r50_fpn.py',
-    '../_base_/datasets/youtube_vis_2021_coco.py',
-    '../_base_/schedules/main_4e.py', '../_base_/default_runtime.py'
-]
+# pseudo videos: the 2019 config with the 2021 data (2021 layout:
+# {split}/instances.json), prepared with
+#   python tools/dataset_converters/youtubevis2coco.py \
+#       -i data/youtube_vis_2021 --version 2021
+_base_ = './seq-mask-rcnn_r50_fpn_4xb5-main-4e_youtubevis2019-coco.py'
 
-train_dataloader = dict(batch_size=5)
-load_from = 'https://download.openmmlab.com/mmdetection/v2.0/mask_rcnn/mask_rcnn_r50_fpn_1x_coco/mask_rcnn_r50_fpn_1x_coco_20200205-d4b0c5d6.pth'  # noqa: E501
+data_root = 'data/youtube_vis_2021/'
+train_dataset = dict(
+    dataset_version='2021',
+    data_root=data_root,
+    ann_file='annotations/youtube_vis_2021_train.json')
+train_dataloader = dict(
+    dataset=dict(datasets=[
+        dict(_base_.coco_train_dataset, class_mapping='youtube_vis_2021'),
+        dict(_base_.train_dataset, **train_dataset)
+    ]))
+test_dataloader = dict(
+    dataset=dict(
+        dataset_version='2021',
+        data_root=data_root,
+        ann_file='annotations/youtube_vis_2021_valid.json'))
+test_evaluator = dict(outfile_prefix='work_dirs/youtube_vis_2021_results')

@@ -76,6 +76,7 @@ param_scheduler = [
         milestones=[300, 1000],
         gamma=0.1)
 ]
+auto_scale_lr = dict(enable=False, base_batch_size=2)  # 1 process x 2 pairs
 default_hooks = dict(
     logger=dict(interval=10), checkpoint=dict(by_epoch=False, interval=400))
 log_processor = dict(by_epoch=False)

@@ -123,9 +123,9 @@ def inference_video(model: nn.Module,
             ori_video_length=[num_frames] * num_frames))
     with _propagator_settings(model, key_frames, mem_step), torch.no_grad():
         sample = model.test_step(pseudo_collate([data]))[0]
-    return VideoResult.from_track_sample(sample,
-                                         model.dataset_meta.get('classes', ()),
-                                         score_thr)
+    return VideoResult.from_sequences(sample.pred_sequences,
+                                      model.dataset_meta.get('classes', ()),
+                                      score_thr)
 
 
 def build_video_pipeline(cfg: Config) -> Compose:

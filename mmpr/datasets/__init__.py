@@ -1,4 +1,4 @@
-"""Datasets, samplers and transforms of mmpr, and the synthetic toy VIS set."""
+"""Datasets, samplers and transforms of mmpr."""
 from .coco_pseudo_video_dataset import (COCO_TO_YOUTUBE_VIS_2019,
                                         COCO_TO_YOUTUBE_VIS_2021,
                                         CocoPseudoVideoDataset)

@@ -21,8 +21,24 @@ from mmengine.logging import print_log
 from PIL import Image
 
 from mmpr.registry import DATASETS
+from mmpr.structures import rle_box, str_counts
 
 VOID_LABEL = 255
+
+
+def davis_palette() -> np.ndarray:
+    """The DAVIS (PASCAL VOC) annotation palette.
+
+    Returns:
+        np.ndarray: (256, 3) uint8 RGB colour of every index.
+    """
+    index = np.arange(256)
+    palette = np.zeros((256, 3), np.uint8)
+    for bit in range(8):
+        for channel in range(3):
+            palette[:, channel] |= (((index >> (3 * bit + channel)) & 1) <<
+                                    (7 - bit)).astype(np.uint8)
+    return palette
 
 
 def read_label_map(path: str) -> np.ndarray:
@@ -157,13 +173,12 @@ class DAVISUVOSDataset(BaseVideoDataset):
         for obj in np.unique(labels).tolist():
             if obj in (0, VOID_LABEL):
                 continue
-            rle = mask_utils.encode(
-                np.asfortranarray(labels == obj, dtype=np.uint8))
-            x, y, w, h = mask_utils.toBbox(rle).tolist()
-            rle['counts'] = rle['counts'].decode()
+            rle = str_counts(
+                mask_utils.encode(
+                    np.asfortranarray(labels == obj, dtype=np.uint8)))
             instances.append(
                 dict(
-                    bbox=[x, y, x + w, y + h],
+                    bbox=rle_box(rle),
                     bbox_label=0,
                     mask=rle,
                     ignore_flag=0,

@@ -5,7 +5,6 @@ import numpy as np
 from mmdet.visualization import TrackLocalVisualizer
 from mmdet.visualization.palette import _get_adaptive_scales
 from mmengine.structures import InstanceData
-from pycocotools import mask as mask_utils
 
 from mmpr.registry import VISUALIZERS
 
@@ -24,9 +23,10 @@ def sequence_color(sequence_id: int) -> Tuple[int, int, int]:
 class SequenceVisualizer(TrackLocalVisualizer):
     """Draw instance sequences on a frame: each sequence in its own colour.
 
-    Reads ``pred_track_instances`` (or ``gt_instances``) of one frame:
-    masks as RLE dicts (:class:`SeqMaskRCNN`'s output) or bitmaps, boxes,
-    ``instances_id``, labels and scores, and draws the mask, the box and
+    Reads the instances of one frame as
+    :meth:`InstanceSequences.frame_instances` gives them (mmdet's
+    ``pred_track_instances`` fields: (N, H, W) bool ``masks``, boxes,
+    ``instances_id``, labels and scores) and draws the mask, the box and
     "category score" in the sequence's colour, the same on every frame.
     Unlike mmdet's ``TrackLocalVisualizer`` it needs no seaborn and has no
     global random state.
@@ -65,15 +65,8 @@ class SequenceVisualizer(TrackLocalVisualizer):
                 len(instances)))
         colors = [sequence_color(i) for i in ids]
         if 'masks' in instances:
-            masks = instances.masks
-            if isinstance(masks, list):
-                masks = mask_utils.decode(masks).transpose(2, 0, 1)
-            elif hasattr(masks, 'to_ndarray'):
-                masks = masks.to_ndarray()
-            else:
-                masks = np.asarray(masks)
             self.draw_binary_masks(
-                masks.astype(bool), colors=colors, alphas=0.5)
+                np.asarray(instances.masks, bool), colors=colors, alphas=0.5)
         if 'bboxes' in instances and len(instances.bboxes):
             # a mask touching the right or bottom edge ends at x2 = W or
             # y2 = H, which mmengine warns is outside the image

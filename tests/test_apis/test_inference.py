@@ -75,7 +75,7 @@ def test_folder_gives_the_sequences_of_the_arrays(model, result, video_files):
 
 def test_mp4_records_are_official_youtube_vis_results(model, video_files):
     result = inference_video(model, video_files[0])
-    assert len(result.data_samples[0]) == NUM_FRAMES
+    assert result.num_frames == NUM_FRAMES
     records = json.loads(result.to_json(video_id=7))
     assert len(records) == len(result.sequences) > 0
     for record, sequence in zip(records, result.sequences):

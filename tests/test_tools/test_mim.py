@@ -95,6 +95,7 @@ def wheel(repo_root, tmp_path_factory) -> str:
     return wheels[0]
 
 
+@pytest.mark.slow  # builds and installs the wheel
 def test_wheel_ships_mim_resources(wheel):
     with zipfile.ZipFile(wheel) as whl:
         names = set(whl.namelist())
@@ -137,6 +138,7 @@ def mim(env: dict, cwd, *args) -> subprocess.CompletedProcess:
     return done
 
 
+@pytest.mark.slow  # builds and installs the wheel
 def test_mim_finds_the_package(repo_root, mim_env, tmp_path):
     name = dist_name(repo_root)
     lookup = subprocess.run([
@@ -156,6 +158,7 @@ def test_mim_finds_the_package(repo_root, mim_env, tmp_path):
     assert osp.splitext(CONFIG)[0] in configs
 
 
+@pytest.mark.slow  # builds and installs the wheel
 def test_mim_run_train_and_test(repo_root, mim_env, tmp_path):
     name = dist_name(repo_root)
     # mim run: scripts under mmpr/.mim/tools, found by name

@@ -40,6 +40,7 @@ def logged(log: str, key: str) -> list:
     return [float(v) for v in re.findall(rf'{key}: ([0-9.]+)', log)]
 
 
+@pytest.mark.slow  # a subprocess training
 def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     work_dir = str(workspace / 'work')
     first = train(repo_root, workspace, '--work-dir', work_dir,
@@ -86,6 +87,7 @@ def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     assert osp.isfile(out.replace('.json', '.submission_file.zip'))
 
 
+@pytest.mark.slow  # a subprocess training
 def test_toy_davis_trains_and_prints_jf(repo_root, workspace):
     config = osp.join(repo_root, DAVIS_CONFIG)
     work_dir = str(workspace / 'davis')
@@ -109,6 +111,7 @@ def test_toy_davis_trains_and_prints_jf(repo_root, workspace):
     assert len(pngs) == 2  # one folder per toy val sequence
 
 
+@pytest.mark.slow  # a subprocess training
 def test_two_process_training(repo_root, workspace):
     work_dir = str(workspace / 'dist')
     result = run(

@@ -1,7 +1,6 @@
 import numpy as np
 import torch
 from mmengine.structures import InstanceData
-from pycocotools import mask as mask_utils
 
 from mmpr.visualization import SequenceVisualizer, sequence_color
 
@@ -22,10 +21,10 @@ def test_draws_each_sequence_in_its_colour():
         labels=torch.tensor([0, 2]),
         scores=torch.tensor([0.9, 0.8]),
         bboxes=torch.tensor([[5., 5., 20., 15.], [30., 20., 55., 35.]]),
-        masks=[mask_utils.encode(np.asfortranarray(m)) for m in masks])
+        masks=torch.from_numpy(masks.astype(bool)))
     visualizer = SequenceVisualizer()
     visualizer.dataset_meta = dict(classes=('disc', 'square', 'triangle'))
-    drawn = visualizer._draw_instances(image, instances)
+    drawn = visualizer.draw_frame(image, instances)
     assert drawn.shape == image.shape
     for mask, sequence_id in zip(masks, (4, 9)):
         inside = np.median(drawn[mask.astype(bool)].reshape(-1, 3), axis=0)

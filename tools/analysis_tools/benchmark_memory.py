@@ -18,11 +18,13 @@ import subprocess
 import sys
 import time
 
+# registers StraightforwardPropagator (model.propagator.type=...)
+import straightforward_propagator  # noqa: F401
 import torch
 from _bench_utils import (add_video_args, build_mmpr, peak_memory_mb,
                           reset_peak_memory, synthetic_video)
 
-from mmpr.utils import load_config
+from mmpr.utils import StageTimer, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -54,7 +56,7 @@ def measure(args: argparse.Namespace, num_frames: int) -> dict:
         synthetic_video(num_frames, *args.size), False)
     reset_peak_memory(args.device)
     start = time.perf_counter()
-    with torch.no_grad():
+    with torch.no_grad(), StageTimer() as timer:
         model.predict(data['inputs'].to(args.device), data['data_samples'])
     seconds = time.perf_counter() - start
     return dict(
@@ -63,7 +65,7 @@ def measure(args: argparse.Namespace, num_frames: int) -> dict:
         seconds=round(seconds, 2),
         stages={
             k: round(v, 2)
-            for k, v in model.propagator.timings().items()
+            for k, v in timer.seconds.items()
         })
 
 

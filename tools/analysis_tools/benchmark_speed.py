@@ -13,7 +13,7 @@ stage and the peak memory over each model's runs
 level before a run includes what the allocator kept from earlier runs:
 ``benchmark_memory.py`` measures mmpr's peak in fresh processes).
 ``--straightforward`` also times mmpr with the authors' cost model
-(``MemoryKPropagator(straightforward=True)``) and checks that its outputs
+(``StraightforwardPropagator``, in this folder) and checks that its outputs
 equal the default path's.
 
 Example::
@@ -27,6 +27,7 @@ import time
 from functools import partial
 from typing import Any, Callable, Dict, List
 
+import numpy as np
 import torch
 from _bench_utils import (add_video_args, build_mmpr, peak_memory_mb,
                           reset_peak_memory, synthetic_video)
@@ -36,8 +37,10 @@ from mmdet.utils import register_all_modules
 from mmengine.hub import get_config
 from mmengine.registry import DefaultScope
 from pycocotools import mask as mask_utils
+from straightforward_propagator import StraightforwardPropagator
 
-from mmpr.utils import load_config
+from mmpr.structures import InstanceSequences
+from mmpr.utils import StageTimer, load_config
 
 MMPR_CONFIG = ('configs/seq_mask_rcnn/'
                'seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py')
@@ -49,6 +52,7 @@ STAGES = dict(
     detection='key-frame detection',
     propagation='propagation',
     classification='classification',
+    encoding='RLE encoding',
     reduction='reduction',
     output='output')
 
@@ -109,9 +113,9 @@ def frame_batches(video: dict) -> List[dict]:
 
 
 @torch.no_grad()  # as mmengine's test loop
-def run_mmpr(model, video: dict) -> list:
-    """mmpr on the whole video; the frames' ``pred_track_instances``."""
-    return [frame.pred_track_instances for frame in model.test_step(video)[0]]
+def run_mmpr(model, video: dict) -> InstanceSequences:
+    """mmpr on the whole video; its instance sequences."""
+    return model.test_step(video)[0].pred_sequences
 
 
 @torch.no_grad()
@@ -131,7 +135,8 @@ def measure(run: Callable[[Any], list], make_inputs: Callable[[], Any],
     if args.device.startswith('cuda'):
         torch.cuda.synchronize(args.device)
     start = time.perf_counter()
-    outputs = run(inputs)
+    with StageTimer() as timer:
+        outputs = run(inputs)
     if args.device.startswith('cuda'):
         torch.cuda.synchronize(args.device)
     seconds = time.perf_counter() - start
@@ -142,28 +147,26 @@ def measure(run: Callable[[Any], list], make_inputs: Callable[[], Any],
         seconds_per_frame=seconds / args.frames,
         peak_mb=peak_mb,
         extra_mb=peak_mb - before_mb,
+        stages=dict(timer.seconds),
         outputs=outputs)
 
 
-def compare(outputs: list, others: list) -> Dict[str, float]:
-    """Largest score difference and smallest mask IoU of two mmpr runs.
-
-    ``scores`` and ``class_scores`` of every frame are compared, and the
-    masks of the same sequences by IoU; a frame whose sequences differ
-    counts as infinitely different.
-    """
-    score_diff, min_iou = 0.0, 1.0
-    for ours, theirs in zip(outputs, others):
-        if not torch.equal(ours.instances_id, theirs.instances_id):
+def compare(ours: InstanceSequences,
+            theirs: InstanceSequences) -> Dict[str, float]:
+    """Largest class score difference and smallest mask IoU of two mmpr
+    runs; different sequence counts or presence count as infinitely
+    different."""
+    if len(ours) != len(theirs):
+        return dict(max_score_diff=float('inf'), min_mask_iou=0.0)
+    score_diff = float(
+        np.abs(ours.class_scores - theirs.class_scores).max(initial=0.0))
+    min_iou = 1.0
+    for s in range(len(ours)):
+        if ours.frames(s) != theirs.frames(s):
             return dict(max_score_diff=float('inf'), min_mask_iou=0.0)
-        for key in ('scores', 'class_scores'):
-            diff = (ours.get(key) - theirs.get(key)).abs()
-            if diff.numel():
-                score_diff = max(score_diff, diff.max().item())
-        if len(ours.masks):
-            ious = mask_utils.iou(ours.masks, theirs.masks,
-                                  [0] * len(ours.masks)).diagonal()
-            min_iou = min(min_iou, float(ious.min()))
+        for t in ours.frames(s):
+            iou = mask_utils.iou([ours.masks[s][t]], [theirs.masks[s][t]], [0])
+            min_iou = min(min_iou, float(iou[0][0]))
     return dict(max_score_diff=score_diff, min_mask_iou=min_iou)
 
 
@@ -174,7 +177,7 @@ def report(name: str, result: dict, unit: str) -> None:
 
 
 def report_stages(stages: Dict[str, float], total: float) -> None:
-    """mmpr's time per stage, from the propagator's ``timings()``."""
+    """mmpr's time per stage (a ``StageTimer`` around the run)."""
     for key, name in STAGES.items():
         seconds = stages.get(key, 0.0)
         print(f'  {name:<24}{seconds:8.3f} s ({100 * seconds / total:4.1f}%)')
@@ -198,13 +201,16 @@ def main() -> None:
 
     video = partial(synthetic_video, args.frames, *args.size)
     results = dict(mmpr=measure(partial(run_mmpr, mmpr), video, args))
-    results['mmpr']['stages'] = mmpr.propagator.timings()
     if args.straightforward:
-        mmpr.propagator.straightforward = True
+        default = mmpr.propagator
+        mmpr.propagator = StraightforwardPropagator(
+            **{
+                key: value
+                for key, value in cfg.model.propagator.items() if key != 'type'
+            })
         results['straightforward'] = measure(
             partial(run_mmpr, mmpr), video, args)
-        results['straightforward']['stages'] = mmpr.propagator.timings()
-        mmpr.propagator.straightforward = False
+        mmpr.propagator = default
     results['masktrack'] = measure(
         partial(run_masktrack, masktrack), lambda: frame_batches(video()),
         args)

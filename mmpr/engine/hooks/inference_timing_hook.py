@@ -2,18 +2,19 @@ from collections import defaultdict
 from typing import Optional, Sequence
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from mmpr.registry import HOOKS
+from mmpr.utils import StageTimer
 
 
 @HOOKS.register_module()
 class InferenceTimingHook(Hook):
     """Log the time per frame of each inference stage over a test run.
 
-    Reads the stage timer of the model's propagator (backbone, detection,
-    propagation, classification, reduction, output) after every video and
-    logs the per-frame averages when the test ends.
+    Runs every test iteration inside a :class:`StageTimer`, which sums the
+    stages the model marks (backbone, detection, propagation,
+    classification, encoding, reduction, output), and logs the per-frame
+    averages when the test ends.
     """
 
     priority = 'VERY_LOW'
@@ -22,14 +23,19 @@ class InferenceTimingHook(Hook):
         self.seconds = defaultdict(float)
         self.frames = 0
 
+    def before_test_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch: Optional[dict] = None) -> None:
+        self._timer = StageTimer().__enter__()
+
     def after_test_iter(self,
                         runner,
                         batch_idx: int,
                         data_batch: Optional[dict] = None,
                         outputs: Optional[Sequence] = None) -> None:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        for stage, seconds in model.propagator.timings().items():
+        self._timer.__exit__(None, None, None)
+        for stage, seconds in self._timer.seconds.items():
             self.seconds[stage] += seconds
         self.frames += sum(len(video) for video in outputs or [])
 

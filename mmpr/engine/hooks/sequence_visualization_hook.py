@@ -12,8 +12,9 @@ from mmpr.registry import HOOKS
 class SequenceVisualizationHook(Hook):
     """Draw the predicted instance sequences of every test video.
 
-    Writes ``<out_dir>/<video folder>/<frame>.jpg`` for every frame, drawn by
-    the runner's visualizer (:class:`SequenceVisualizer`). The video folder
+    Writes ``<out_dir>/<video folder>/<frame file>`` for every frame, drawn
+    by the runner's visualizer (:class:`SequenceVisualizer`) from the video's
+    ``pred_sequences``. The video folder
     is the frame's parent folder (YouTube-VIS and DAVIS layouts).
 
     Args:
@@ -44,14 +45,14 @@ class SequenceVisualizationHook(Hook):
             return
         visualizer = Visualizer.get_current_instance()
         for video in outputs or []:
-            for frame in video:
+            sequences = video.pred_sequences
+            for t, frame in enumerate(video):
                 image = mmcv.imread(frame.img_path, channel_order='rgb')
+                drawn = visualizer.draw_frame(image,
+                                              sequences.frame_instances(t),
+                                              self.score_thr)
                 video_name = osp.basename(osp.dirname(frame.img_path))
-                name = osp.splitext(osp.basename(frame.img_path))[0]
-                visualizer.add_datasample(
-                    f'{video_name}/{name}',
-                    image,
-                    data_sample=frame,
-                    draw_gt=False,
-                    pred_score_thr=self.score_thr,
-                    out_file=osp.join(self.out_dir, video_name, f'{name}.jpg'))
+                mmcv.imwrite(
+                    mmcv.rgb2bgr(drawn),
+                    osp.join(self.out_dir, video_name,
+                             osp.basename(frame.img_path)))

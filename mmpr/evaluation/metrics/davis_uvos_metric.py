@@ -11,9 +11,10 @@ from mmengine.logging import MMLogger
 from PIL import Image
 from terminaltables import AsciiTable
 
-from mmpr.datasets.toy_vis import davis_palette
+from mmpr.datasets.davis_uvos_dataset import davis_palette
 from mmpr.evaluation.functional import average_objects, evaluate_sequence
 from mmpr.registry import METRICS
+from mmpr.structures import InstanceSequences
 
 
 @METRICS.register_module()
@@ -28,9 +29,8 @@ class DAVISUVOSMetric(BaseVideoMetric):
     ``instances`` with :func:`mmpr.evaluation.functional.evaluate_sequence`;
     only each object's J- and F-means are kept between videos.
 
-    Consumes, per frame, ``pred_track_instances`` with ``instances_id``
-    (N, ), ``scores`` (N, ) and ``masks``: N pycocotools RLEs (or an
-    (N, H, W) bool tensor or array) at ``ori_shape``, and the metainfo keys
+    Consumes a video's ``pred_sequences`` (:class:`InstanceSequences` at
+    the original frame size) and, per frame, the metainfo keys
     ``video_name``, ``file_name``, ``ori_shape`` and ``instances`` (the
     ``DAVISUVOSDataset`` frame infos, packed with ``PackTrackInputs(
     meta_keys=('video_name', 'file_name'))``).
@@ -67,16 +67,29 @@ class DAVISUVOSMetric(BaseVideoMetric):
         self.max_objects = max_objects
         self.format_only = format_only
 
-    def process_video(self, data_samples: Sequence[DetDataSample]) -> None:
+    def process(self, data_batch: dict, data_samples: Sequence) -> None:
+        """Write and score the ``pred_sequences`` of whole videos."""
+        for sample in data_samples:
+            self.process_sequences(sample['pred_sequences'],
+                                   sample['video_data_samples'])
+
+    def process_sequences(self, sequences: InstanceSequences,
+                          frames: Sequence[DetDataSample]) -> None:
         """Write a video's label maps if asked and score them.
 
         Args:
-            data_samples (Sequence[DetDataSample]): The video's T frames,
-                in order.
+            sequences (InstanceSequences): At the original frame size.
+            frames (Sequence[DetDataSample]): The video's T frames, in
+                order.
         """
-        order = self._object_order(data_samples)
-        label_maps = self._label_maps(data_samples, order)
-        video_name = data_samples[0].metainfo['video_name']
+        # the top max_objects present sequences by score; the k-th is
+        # object k + 1
+        ranked = [
+            s for s in np.argsort(-sequences.scores, kind='stable')
+            if sequences.frames(s)
+        ][:self.max_objects]
+        label_maps = self._label_maps(sequences, ranked, frames)
+        video_name = frames[0].metainfo['video_name']
         if self.format_only:
             for _ in label_maps:  # writes the PNGs
                 pass
@@ -84,12 +97,12 @@ class DAVISUVOSMetric(BaseVideoMetric):
             return
         objects = sorted({
             instance['instance_id']
-            for sample in data_samples
-            for instance in sample.metainfo.get('instances', [])
+            for frame in frames
+            for instance in frame.metainfo.get('instances', [])
         })
         scores = evaluate_sequence(
-            (_gt_masks(sample, objects) for sample in data_samples),
-            (_label_masks(labels, len(order)) for labels in label_maps),
+            (_gt_masks(frame, objects) for frame in frames),
+            (_label_masks(labels, len(ranked)) for labels in label_maps),
             max_proposals=self.max_objects)
         self.results.append(
             dict(
@@ -97,52 +110,25 @@ class DAVISUVOSMetric(BaseVideoMetric):
                 object_j=scores.object_j,
                 object_f=scores.object_f))
 
-    def _object_order(self,
-                      data_samples: Sequence[DetDataSample]) -> Dict[int, int]:
-        """Label map index (1..max_objects) of each kept sequence id."""
-        scores = {}
-        for sample in data_samples:
-            pred = sample.pred_track_instances
-            scores.update(
-                zip(pred.instances_id.tolist(),
-                    pred.scores.float().tolist()))
-        ranked = sorted(scores, key=lambda idx: (-scores[idx], idx))
-        return {idx: k for k, idx in enumerate(ranked[:self.max_objects], 1)}
-
-    def _label_map(self, sample: DetDataSample,
-                   order: Dict[int, int]) -> np.ndarray:
-        """(H, W) uint8 label map of one frame at ``ori_shape``.
+    def _label_maps(self, sequences: InstanceSequences, ranked: List[int],
+                    frames: Sequence[DetDataSample]) -> Iterator[np.ndarray]:
+        """Yield the (H, W) uint8 label map of each frame, saved if asked.
 
         Sequences are painted from the lowest to the highest score, so the
         higher score wins where they overlap.
         """
-        height, width = sample.metainfo['ori_shape'][:2]
-        labels = np.zeros((height, width), np.uint8)
-        pred = sample.pred_track_instances
-        painted = sorted(((order[idx], i)
-                          for i, idx in enumerate(pred.instances_id.tolist())
-                          if idx in order),
-                         reverse=True)
-        for label, i in painted:
-            mask = _decode(pred.masks[i])
-            if mask.shape != (height, width):
-                raise ValueError(
-                    f'{sample.metainfo["file_name"]}: predicted mask of '
-                    f'size {mask.shape} at ori_shape {(height, width)}')
-            labels[mask] = label
-        return labels
-
-    def _label_maps(self, data_samples: Sequence[DetDataSample],
-                    order: Dict[int, int]) -> Iterator[np.ndarray]:
-        """Yield the (H, W) label map of each frame, saved if asked."""
         palette = davis_palette().flatten().tolist()
-        for sample in data_samples:
-            labels = self._label_map(sample, order)
+        for t, frame in enumerate(frames):
+            labels = np.zeros(sequences.mask_size, np.uint8)
+            for label in range(len(ranked), 0, -1):
+                mask = sequences.decode(ranked[label - 1], t)
+                if mask is not None:
+                    labels[mask] = label
             if self.outfile_prefix is not None:
-                stem = osp.splitext(
-                    osp.basename(sample.metainfo['file_name']))[0]
+                stem = osp.splitext(osp.basename(
+                    frame.metainfo['file_name']))[0]
                 out_dir = osp.join(self.outfile_prefix,
-                                   sample.metainfo['video_name'])
+                                   frame.metainfo['video_name'])
                 os.makedirs(out_dir, exist_ok=True)
                 image = Image.fromarray(labels)
                 image.putpalette(palette)  # mode 'L' -> 'P'
@@ -186,15 +172,6 @@ class DAVISUVOSMetric(BaseVideoMetric):
             [f'{metrics[key]:.3f}' for key in ('J&F', 'J', 'F')])
         logger.info('DAVIS-UVOS per sequence:\n' + AsciiTable(rows).table)
         return metrics
-
-
-def _decode(mask) -> np.ndarray:
-    """(H, W) bool mask of an RLE dict, or of an (H, W) tensor or array."""
-    if isinstance(mask, dict):
-        return mask_utils.decode(mask).astype(bool)
-    if hasattr(mask, 'cpu'):
-        mask = mask.cpu().numpy()
-    return np.asarray(mask, bool)
 
 
 def _gt_masks(sample: DetDataSample, objects: List[int]) -> np.ndarray:

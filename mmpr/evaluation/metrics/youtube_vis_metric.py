@@ -5,6 +5,7 @@ from mmdet.evaluation.metrics import YouTubeVISMetric as MMDetYouTubeVISMetric
 from mmengine.logging import MMLogger
 
 from mmpr.registry import METRICS
+from mmpr.structures import InstanceSequences
 
 
 @METRICS.register_module()
@@ -12,13 +13,12 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
     """YouTube-VIS AP/AR and the submission file, for instance sequences.
 
     Registered under mmdet's name, so ``type='YouTubeVISMetric'`` in an mmpr
-    config gets this class. Besides mmdet's per-frame tracks (bool mask
-    tensors, one label per frame) it reads the output of
-    :class:`SeqMaskRCNN`: per frame ``pred_track_instances`` with RLE
-    ``masks`` and the sequence's ``class_scores`` (N, C). Such a sequence
-    yields, like the authors' code, one record per category whose class
-    score reaches ``category_score_thr`` (``record_mode='category'``), or
-    one record with its best category (``record_mode='sequence'``).
+    config gets this class. Besides mmdet's per-frame tracks (one label per
+    frame) it reads the output of :class:`SeqMaskRCNN`, a video's
+    ``pred_sequences`` (:class:`InstanceSequences`). A sequence yields, like
+    the authors' code, one record per category whose class score reaches
+    ``category_score_thr`` (``record_mode='category'``), or one record with
+    its best category (``record_mode='sequence'``).
 
     With ``outfile_prefix`` the records are written to
     ``{outfile_prefix}.json`` and zipped as ``results.json`` into
@@ -59,57 +59,45 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
         self.record_mode = record_mode
         self.category_score_thr = category_score_thr
 
-    def process_video(self, data_samples: Sequence) -> None:
-        """Format the ground truth and predictions of one whole video."""
-        first = data_samples[0].pred_track_instances
-        if 'class_scores' not in first or not isinstance(first.masks, list):
-            return super().process_video(data_samples)
-        gts = []
-        for frame_id, frame in enumerate(data_samples):
-            gts.append(
-                dict(
-                    width=frame.ori_shape[1],
-                    height=frame.ori_shape[0],
-                    img_id=frame.img_id,
-                    frame_id=frame_id,
-                    video_id=frame.video_id,
-                    video_length=len(data_samples),
-                    anns=frame.get('instances', [])))
-        self.results.append((self._format_sequences(data_samples),
-                             self._format_one_video_gts(gts)))
+    def process(self, data_batch: dict, data_samples: Sequence) -> None:
+        """Format the ground truth and predictions of whole videos.
 
-    def _format_sequences(self, data_samples: Sequence) -> List[dict]:
-        """Official result records of the instance sequences of a video."""
-        num_frames = len(data_samples)
-        segmentations: Dict[int,
-                            list] = defaultdict(lambda: [None] * num_frames)
-        class_scores = {}
-        for t, frame in enumerate(data_samples):
-            pred = frame.pred_track_instances
-            for i, seq_id in enumerate(pred.instances_id.tolist()):
-                rle = dict(pred.masks[i])
-                if isinstance(rle['counts'], bytes):
-                    rle['counts'] = rle['counts'].decode()
-                segmentations[seq_id][t] = rle
-                class_scores[seq_id] = pred.class_scores[i].tolist()
-        video_id = data_samples[0].video_id
-        records = []
-        for seq_id, scores in class_scores.items():
-            if self.record_mode == 'sequence':
-                best = max(range(len(scores)), key=scores.__getitem__)
-                categories = [best]
+        A video with ``pred_sequences`` (:class:`InstanceSequences`, from
+        :class:`SeqMaskRCNN`) gives its sequences' records; one without
+        (mmdet's per-frame tracks, e.g. MaskTrack R-CNN) goes to mmdet.
+        """
+        for sample in data_samples:
+            sequences = sample.get('pred_sequences')
+            if sequences is None:
+                super().process(data_batch, [sample])
             else:
-                categories = [
-                    c for c, score in enumerate(scores)
-                    if score >= self.category_score_thr
-                ]
-            records.extend(
-                dict(
-                    video_id=video_id,
-                    category_id=c + 1,
-                    score=scores[c],
-                    segmentations=segmentations[seq_id]) for c in categories)
-        return records
+                self.process_sequences(sequences, sample['video_data_samples'])
+
+    def process_sequences(self, sequences: InstanceSequences,
+                          frames: Sequence) -> None:
+        """Format one video's instance sequences and its ground truth.
+
+        Args:
+            sequences (InstanceSequences): At the original frame size.
+            frames (Sequence[DetDataSample]): The video's T frames.
+        """
+        gts = [
+            dict(
+                width=frame.ori_shape[1],
+                height=frame.ori_shape[0],
+                img_id=frame.img_id,
+                frame_id=frame_id,
+                video_id=frame.video_id,
+                video_length=len(frames),
+                anns=frame.get('instances', []))
+            for frame_id, frame in enumerate(frames)
+        ]
+        threshold = (
+            self.category_score_thr
+            if self.record_mode == 'category' else None)
+        self.results.append(
+            (sequences.to_records(frames[0].video_id,
+                                  threshold), self._format_one_video_gts(gts)))
 
     def compute_metrics(self, results: List) -> Dict[str, float]:
         """Write the results (with ``outfile_prefix``), then compute AP/AR,

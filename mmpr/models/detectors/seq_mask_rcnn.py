@@ -3,21 +3,21 @@
 Paper Sec. 3.1.3 and Fig. 4. Shape shorthand: N frame pairs in a batch, K
 guidance instances over the whole batch, (H, W) the padded input size.
 """
-from typing import List, NamedTuple, Optional, Tuple, Union
+import copy
+from typing import NamedTuple, Tuple
 
-import cv2
-import numpy as np
 import torch
 from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.roi_heads.mask_heads.fcn_mask_head import _do_paste_mask
 from mmdet.structures import DetDataSample, SampleList, TrackSampleList
 from mmdet.structures.bbox import bbox2roi
+from mmdet.structures.mask import mask2bbox
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.structures import InstanceData
-from pycocotools import mask as mask_utils
 from torch import Tensor
 
 from mmpr.registry import MODELS
+from mmpr.utils import timed_stage
 
 
 class FrameFeatures(NamedTuple):
@@ -51,9 +51,11 @@ class SeqMaskRCNN(TwoStageDetector):
     the guidance frames' ground-truth boxes (soft, detached) -> ``prop_head``
     propagates them to the query frames -> ``loss_prop``.
 
-    ``predict()`` on a whole video: propose (Mask R-CNN on K key frames,
-    memory K-propagation, ``propagator``) -> reduce (sequence NMS,
-    ``reducer``) -> per-frame instance sequences.
+    ``predict()`` on a whole video: propose (``propagator``: the schedule of
+    memory K-propagation, which calls this model's public steps
+    ``extract_frame_feats``, ``detect_key_frame``, ``classify_masks`` and
+    the prop head's) -> reduce (``reducer``, sequence NMS) -> the video's
+    :class:`InstanceSequences` at the original frame size.
 
     Args:
         backbone (dict): Backbone; it must output C2 and C3 first (ResNet
@@ -67,11 +69,8 @@ class SeqMaskRCNN(TwoStageDetector):
         reducer (dict): Proposal reduction at test time,
             :class:`SequenceNMS`.
         train_cfg (dict): mmdet's ``rpn``/``rpn_proposal``/``rcnn`` plus
-            ``prop=dict(max_objects=5, guidance='predicted')``: the most
-            guidance instances per pair (more are sampled at random, as in
-            the authors' code) and the guidance masks: ``'predicted'``, the
-            mask head's estimates (the paper), or ``'ground_truth'`` (for a
-            model trained from scratch, whose mask head is not yet usable).
+            ``prop``, the prop head's ``train_cfg``
+            (``dict(max_objects=5, guidance='predicted')``).
         test_cfg (dict): mmdet's ``rpn``/``rcnn``.
         data_preprocessor (dict, optional): A ``TrackDataPreprocessor`` with
             ``pad_mask=True``.
@@ -99,25 +98,27 @@ class SeqMaskRCNN(TwoStageDetector):
             test_cfg=test_cfg,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
+        prop_head = prop_head.copy()
+        prop_head.update(
+            train_cfg=train_cfg.get('prop') if train_cfg else None)
         self.prop_head = MODELS.build(prop_head)
         self.propagator = MODELS.build(propagator)
         self.reducer = MODELS.build(reducer)
 
+    @property
+    def num_classes(self) -> int:
+        """C, the number of classes (without the background)."""
+        return self.roi_head.bbox_head.num_classes
+
     def extract_frame_feats(self, imgs: Tensor) -> FrameFeatures:
         """Backbone and FPN of (N, C, H, W) frames, keeping C2 and C3."""
-        stages = self.backbone(imgs)
-        return FrameFeatures(fpn=tuple(self.neck(stages)), skips=stages[:2])
+        with timed_stage('backbone', imgs.device):
+            stages = self.backbone(imgs)
+            return FrameFeatures(
+                fpn=tuple(self.neck(stages)), skips=stages[:2])
 
-    def extract_feat(
-            self, batch_inputs: Union[Tensor,
-                                      FrameFeatures]) -> Tuple[Tensor, ...]:
-        """FPN features of (N, C, H, W) images, or of extracted frames.
-
-        Accepting :class:`FrameFeatures` lets the parent's ``loss`` run on
-        features that were already computed for both frames of each pair.
-        """
-        if isinstance(batch_inputs, FrameFeatures):
-            return batch_inputs.fpn
+    def extract_feat(self, batch_inputs: Tensor) -> Tuple[Tensor, ...]:
+        """FPN features of (N, C, H, W) images."""
         return self.extract_frame_feats(batch_inputs).fpn
 
     def loss(self, inputs: Tensor, data_samples: TrackSampleList) -> dict:
@@ -141,15 +142,34 @@ class SeqMaskRCNN(TwoStageDetector):
             inputs[pairs,
                    torch.as_tensor(guide_inds, device=inputs.device)]
         ])
+        # one backbone pass over both frames of every pair
         query_feats, guide_feats = self.extract_frame_feats(frames).split(
             len(data_samples))
         query_samples = [s[i] for s, i in zip(data_samples, query_inds)]
         guide_samples = [s[i] for s, i in zip(data_samples, guide_inds)]
 
-        losses = super().loss(query_feats, query_samples)
+        losses = self.detection_loss(query_feats.fpn, query_samples)
         losses.update(
             self.prop_loss(query_feats, guide_feats, query_samples,
                            guide_samples))
+        return losses
+
+    def detection_loss(self, fpn: Tuple[Tensor, ...],
+                       samples: SampleList) -> dict:
+        """Mask R-CNN's losses (RPN, bbox, mask) of frames' FPN features:
+        ``TwoStageDetector.loss`` after its ``extract_feat``."""
+        proposal_cfg = self.train_cfg.get('rpn_proposal', self.test_cfg.rpn)
+        rpn_samples = copy.deepcopy(samples)
+        for sample in rpn_samples:  # class-agnostic RPN targets
+            sample.gt_instances.labels = torch.zeros_like(
+                sample.gt_instances.labels)
+        rpn_losses, proposals = self.rpn_head.loss_and_predict(
+            fpn, rpn_samples, proposal_cfg=proposal_cfg)
+        losses = {
+            key if 'rpn' in key or 'loss' not in key else f'rpn_{key}': value
+            for key, value in rpn_losses.items()
+        }
+        losses.update(self.roi_head.loss(fpn, proposals, samples))
         return losses
 
     def prop_loss(self, query_feats: FrameFeatures, guide_feats: FrameFeatures,
@@ -157,66 +177,27 @@ class SeqMaskRCNN(TwoStageDetector):
                   guide_samples: SampleList) -> dict:
         """Propagation loss of the instances shared by each pair.
 
-        A guidance instance counts when its id is in the query frame with a
-        non-empty mask; at most ``train_cfg.prop.max_objects`` per pair.
+        The prop head picks the instances (:meth:`SeqPropHead.get_targets`);
+        their guidance masks are the mask head's estimates on the guidance
+        frames' ground-truth boxes (or the ground truth, as the head's
+        ``train_cfg`` says).
         """
-        prop_cfg = self.train_cfg.get('prop', {})
-        max_objects = prop_cfg.get('max_objects', 5)
-        guidance = prop_cfg.get('guidance', 'predicted')
-        if guidance not in ('predicted', 'ground_truth'):
-            raise ValueError("train_cfg.prop.guidance must be 'predicted' or "
-                             f"'ground_truth', got {guidance!r}")
-        guide_boxes, guide_labels, gt_guides = [], [], []
-        targets, pair_inds = [], []
-        for pair, (query,
-                   guide) in enumerate(zip(query_samples, guide_samples)):
-            query_gt, guide_gt = query.gt_instances, guide.gt_instances
-            query_masks = query_gt.masks.to_tensor(torch.float,
-                                                   query_gt.labels.device)
-            visible = query_masks.flatten(1).sum(1) > 0
-            query_ids = {
-                int(i): j
-                for j, i in enumerate(query_gt.instances_ids) if visible[j]
-            }
-            shared = [
-                j for j, i in enumerate(guide_gt.instances_ids)
-                if int(i) in query_ids
-            ]
-            if len(shared) > max_objects:
-                keep = torch.randperm(len(shared))[:max_objects]
-                shared = [shared[k] for k in sorted(keep.tolist())]
-            if not shared:
-                continue
-            shared_t = torch.as_tensor(shared, device=query_masks.device)
-            guide_boxes.append(guide_gt.bboxes[shared_t])
-            guide_labels.append(guide_gt.labels[shared_t])
-            if guidance == 'ground_truth':
-                gt_guides.append(guide_gt.masks[shared].to_tensor(
-                    torch.float, query_masks.device))
-            targets.append(query_masks[[
-                query_ids[int(guide_gt.instances_ids[j])] for j in shared
-            ]])
-            pair_inds.extend([pair] * len(shared))
-        if not pair_inds:
+        targets = self.prop_head.get_targets(query_samples, guide_samples)
+        if not len(targets.pair_inds):
             # keep every head parameter in the graph (DDP) with a zero loss
             return dict(
                 loss_prop=sum(p.sum()
                               for p in self.prop_head.parameters()) * 0)
-
-        pad_h, pad_w = query_samples[0].batch_input_shape
-        if guidance == 'ground_truth':
-            guide_masks = torch.cat(gt_guides)
+        if self.prop_head.guidance == 'ground_truth':
+            guide_masks = torch.cat(targets.guide_masks)
         else:
-            guide_masks = self.estimate_guidance_masks(guide_feats.fpn,
-                                                       guide_boxes,
-                                                       guide_labels,
-                                                       (pad_h, pad_w))
-        pair_inds_t = torch.as_tensor(
-            pair_inds, device=guide_masks.device, dtype=torch.long)
+            guide_masks = self.estimate_guidance_masks(
+                guide_feats.fpn, targets.guide_boxes, targets.guide_labels,
+                query_samples[0].batch_input_shape)
         query = self.prop_head.encode_query(query_feats.fpn[0],
                                             *query_feats.skips)
         return self.prop_head.loss(guide_feats.fpn[0], guide_masks, query,
-                                   pair_inds_t, torch.cat(targets))
+                                   targets)
 
     @torch.no_grad()
     def estimate_guidance_masks(self, fpn: Tuple[Tensor, ...], boxes: list,
@@ -250,6 +231,61 @@ class SeqMaskRCNN(TwoStageDetector):
             skip_empty=False)
         return masks
 
+    def detect_key_frame(self, feats: FrameFeatures,
+                         sample: DetDataSample) -> InstanceData:
+        """Mask R-CNN on one frame's features: its top O instances.
+
+        The top ``test_cfg.rcnn.max_per_img`` (O) detections above
+        ``test_cfg.rcnn.score_thr``, highest score first.
+
+        Args:
+            feats (FrameFeatures): The frame's features (batch of one).
+            sample (DetDataSample): The frame (``img_shape``,
+                ``batch_input_shape``).
+
+        Returns:
+            InstanceData: ``masks`` (O, H, W) bool at the padded input size
+            (zero outside ``img_shape``), ``scores`` (O, ), ``labels`` (O, ).
+        """
+        with timed_stage('detection', feats.fpn[0].device):
+            proposals = self.rpn_head.predict(
+                feats.fpn, [sample], rescale=False)
+            result = self.roi_head.predict(
+                feats.fpn, proposals, [sample], rescale=False)[0]
+            result = result[result.scores.argsort(descending=True)]
+            height, width = sample.img_shape[:2]
+            masks = result.masks.new_zeros(
+                (len(result), *sample.batch_input_shape))
+            masks[:, :height, :width] = result.masks[:, :height, :width]
+            return InstanceData(
+                masks=masks, scores=result.scores, labels=result.labels)
+
+    def classify_masks(self, feats: FrameFeatures, masks: Tensor) -> Tensor:
+        """Class probabilities of masks: the bbox head on each mask's box.
+
+        The box is the mask's tight box grown by one pixel (the authors'
+        code); paper Eq. 2 averages these over a sequence's frames.
+
+        Args:
+            feats (FrameFeatures): The frame's features (batch of one).
+            masks (Tensor): (N, h, w) bool non-empty masks.
+
+        Returns:
+            Tensor: (N, C) class probabilities (the softmax over the C
+            classes and the background, without the background).
+        """
+        with timed_stage('classification', masks.device):
+            boxes = mask2bbox(masks).float()
+            boxes[:, :2] -= 1
+            boxes[:, 2:] += 1
+            height, width = masks.shape[-2:]
+            boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
+            boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
+            cls_score = self.roi_head._bbox_forward(feats.fpn,
+                                                    bbox2roi([boxes
+                                                              ]))['cls_score']
+            return cls_score.softmax(dim=-1)[:, :-1]
+
     def predict(self,
                 inputs: Tensor,
                 data_samples: TrackSampleList,
@@ -259,67 +295,24 @@ class SeqMaskRCNN(TwoStageDetector):
         Args:
             inputs (Tensor): (1, T, C, H, W) all frames of one video.
             data_samples (list[TrackDataSample]): Its frames.
-            rescale (bool): Masks and boxes at the original frame size (else
-                at the resized input size). Defaults to True.
+            rescale (bool): Masks at the original frame size (else at the
+                resized input size). Defaults to True.
 
         Returns:
-            list[TrackDataSample]: ``data_samples``, each frame with
-            ``pred_track_instances``: ``instances_id`` (N, ), ``scores``
-            (N, ) sequence scores (Eq. 2), ``labels`` (N, ), ``class_scores``
-            (N, C), ``bboxes`` (N, 4) and ``masks`` (a list of N RLE dicts),
-            for the N sequences present in the frame.
+            list[TrackDataSample]: ``data_samples`` with ``pred_sequences``,
+            the video's :class:`InstanceSequences` after reduction, highest
+            score first (``frame_instances(t)`` gives mmdet's per-frame
+            ``pred_track_instances``).
         """
         if inputs.size(0) != 1:
             raise ValueError('SeqMaskRCNN.predict takes one video per batch '
                              f'(batch_size=1), got {inputs.size(0)}')
         frames = list(data_samples[0])
         proposals = self.propagator.propose(self, inputs[0], frames)
-        with self.propagator.timer('reduction', inputs.device):
-            keep, class_scores = self.reducer(proposals.masks,
-                                              proposals.class_scores)
-            sequences = [proposals.masks[k] for k in keep]
-        with self.propagator.timer('output', inputs.device):
-            for t, frame in enumerate(frames):
-                frame.pred_track_instances = self._frame_instances(
-                    frame, [seq[t] for seq in sequences], class_scores,
-                    rescale)
+        with timed_stage('reduction'):
+            sequences = self.reducer(proposals)
+        if rescale:
+            with timed_stage('output'):
+                sequences = sequences.resize(frames[0].ori_shape[:2])
+        data_samples[0].pred_sequences = sequences
         return data_samples
-
-    @staticmethod
-    def _frame_instances(frame: DetDataSample, rles: List[Optional[dict]],
-                         class_scores: np.ndarray,
-                         rescale: bool) -> InstanceData:
-        """The present sequences of one frame as ``InstanceData``.
-
-        Args:
-            frame (DetDataSample): The frame (``ori_shape``).
-            rles (list[dict | None]): One mask per sequence at the resized
-                frame size, None where absent.
-            class_scores (np.ndarray): (S, C) sequence class scores.
-            rescale (bool): Resize masks to ``ori_shape``.
-        """
-        ids, masks = [], []
-        for s, rle in enumerate(rles):
-            if rle is None or not mask_utils.area(rle):
-                continue
-            if rescale:
-                height, width = frame.ori_shape[:2]
-                mask = cv2.resize(
-                    mask_utils.decode(rle), (width, height),
-                    interpolation=cv2.INTER_LINEAR)
-                rle = mask_utils.encode(np.asfortranarray(mask))
-            ids.append(s)
-            masks.append(rle)
-        scores = torch.as_tensor(class_scores[ids]).reshape(
-            len(ids), class_scores.shape[1])
-        boxes = torch.as_tensor(
-            mask_utils.toBbox(masks) if masks else np.zeros((0, 4)),
-            dtype=torch.float32)
-        boxes[:, 2:] += boxes[:, :2]
-        return InstanceData(
-            instances_id=torch.as_tensor(ids, dtype=torch.long),
-            scores=scores.max(dim=1).values,
-            labels=scores.argmax(dim=1),
-            class_scores=scores,
-            bboxes=boxes,
-            masks=masks)

@@ -1,6 +1,7 @@
-from .seq_prop_head import (QueryFeatures, RefineBlock, ResBlock, SeqPropHead,
-                            soft_aggregate)
+from .seq_prop_head import (PropTargets, QueryFeatures, RefineBlock, ResBlock,
+                            SeqPropHead, soft_aggregate)
 
 __all__ = [
-    'QueryFeatures', 'RefineBlock', 'ResBlock', 'SeqPropHead', 'soft_aggregate'
+    'PropTargets', 'QueryFeatures', 'RefineBlock', 'ResBlock', 'SeqPropHead',
+    'soft_aggregate'
 ]

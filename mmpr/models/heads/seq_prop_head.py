@@ -17,8 +17,9 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmdet.utils import ConfigType, OptMultiConfig
-from mmengine.model import BaseModule
+from mmdet.structures import SampleList
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.model import BaseModule, bias_init_with_prob
 from torch import Tensor, nn
 
 from mmpr.registry import MODELS
@@ -89,6 +90,36 @@ class QueryFeatures(NamedTuple):
         """The features of ``frame_inds`` (K, ), one row per instance."""
         return QueryFeatures(*(x[frame_inds] for x in self))
 
+    def rows(self, start: int, stop: int) -> 'QueryFeatures':
+        """Rows ``start:stop``; all of a query shared by every instance."""
+        if len(self.key) == 1:
+            return self
+        return QueryFeatures(*(x[start:stop] for x in self))
+
+
+class PropTargets(NamedTuple):
+    """What the propagation loss of a batch of frame pairs needs.
+
+    The K guidance instances are the instances of each guidance frame that
+    are also in its query frame with a non-empty mask, grouped by pair.
+
+    Attributes:
+        guide_boxes (list[Tensor]): Per pair with instances, (k, 4) boxes
+            of its guidance instances in the guidance frame.
+        guide_labels (list[Tensor]): Per pair with instances, (k, ) labels.
+        guide_masks (list[Tensor]): Per pair with instances, (k, H, W)
+            ground-truth guidance masks (float); empty unless the guidance is
+            ``'ground_truth'``.
+        target_masks (Tensor): (K, H, W) float query-frame masks of the same
+            instances.
+        pair_inds (Tensor): (K, ) pair of each instance, non-decreasing.
+    """
+    guide_boxes: List[Tensor]
+    guide_labels: List[Tensor]
+    guide_masks: List[Tensor]
+    target_masks: Tensor
+    pair_inds: Tensor
+
 
 def soft_aggregate(probs: Tensor, eps: float = 1e-7) -> Tensor:
     """Let the instances of one frame compete for pixels (supplement Eq. 4).
@@ -121,11 +152,12 @@ def _stride16_encoder(in_channels: int, out_channels: int) -> nn.Sequential:
 class SeqPropHead(BaseModule):
     """Propagate soft instance masks from a memory to a query frame.
 
-    Training: ``loss()`` on guidance/query frame pairs. Inference calls the
-    steps one by one so that work that does not depend on the guidance is
-    done once per frame: ``encode_query`` (per query frame), ``encode_memory``
-    (per memory entry), ``read_memory`` and ``decode`` (per instance), then
-    :func:`soft_aggregate` over the instances of one key frame.
+    Training: ``get_targets()`` picks the instances a pair shares, then
+    ``loss()``. Inference calls the steps one by one so that work that does
+    not depend on the guidance is done once per frame: ``encode_query`` (per
+    query frame), ``encode_memory`` (per memory entry), then ``segment``
+    (memory read, decode and :func:`soft_aggregate` over the instances of one
+    frame), which ``loss()`` runs too.
 
     Args:
         in_channels (int): Channels of P2 (the FPN output). Defaults to 256.
@@ -161,6 +193,12 @@ class SeqPropHead(BaseModule):
             key and a memory key of the same content match; with
             ``affinity='l2'`` the first memory reads already follow
             appearance. For training from scratch. Defaults to False.
+        train_cfg (dict, optional): ``max_objects`` (most guidance
+            instances per pair, more are sampled at random as in the
+            authors' code; default 5) and ``guidance``: the guidance masks
+            are the mask head's estimates (``'predicted'``, the paper, the
+            default) or the ground truth (``'ground_truth'``, for a model
+            trained from scratch, whose mask head is not yet usable).
         init_cfg (dict, optional): Initialisation config. Defaults to None
             (PyTorch's default initialisation, as the authors' code).
     """
@@ -179,11 +217,24 @@ class SeqPropHead(BaseModule):
                  prior_prob: Optional[float] = None,
                  value_with_mask: bool = False,
                  init_query_from_memory: bool = False,
+                 train_cfg: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if affinity not in ('dot', 'l2', 'cosine'):
             raise ValueError("affinity must be 'dot', 'l2' or 'cosine', got "
                              f'{affinity!r}')
+        train_cfg = dict(train_cfg or {})
+        self.max_objects = train_cfg.pop('max_objects', 5)
+        self.guidance = train_cfg.pop('guidance', 'predicted')
+        if train_cfg:
+            raise ValueError(f'unknown train_cfg.prop keys {sorted(train_cfg)}'
+                             '; known: max_objects, guidance')
+        if self.guidance not in ('predicted', 'ground_truth'):
+            raise ValueError("train_cfg.prop.guidance must be 'predicted' or "
+                             f"'ground_truth', got {self.guidance!r}")
+        if self.max_objects < 1:
+            raise ValueError('train_cfg.prop.max_objects must be >= 1, got '
+                             f'{self.max_objects}')
         self.affinity = affinity
         self.temperature = temperature
         self.value_with_mask = value_with_mask
@@ -207,17 +258,19 @@ class SeqPropHead(BaseModule):
         self.refine3 = RefineBlock(skip_channels[1], decoder_channels)
         self.refine2 = RefineBlock(skip_channels[0], decoder_channels)
         self.predictor = nn.Conv2d(decoder_channels, 2, 3, padding=1)
-        if prior_prob is not None:
-            with torch.no_grad():
-                self.predictor.bias.copy_(
-                    torch.tensor(
-                        [0.0, math.log(prior_prob / (1 - prior_prob))]))
+        self.prior_prob = prior_prob
         self.loss_prop = MODELS.build(loss_prop)
-        if init_query_from_memory:
-            self._copy_memory_to_query()
 
     def init_weights(self) -> None:
+        """``init_cfg``, then the settings no ``init_cfg`` may undo: the
+        foreground prior and the query encoder copied from the memory's."""
         super().init_weights()
+        if self.prior_prob is not None:
+            # the 2-class softmax gives p = sigmoid(b1 - b0)
+            with torch.no_grad():
+                self.predictor.bias.copy_(
+                    torch.tensor([0.0,
+                                  bias_init_with_prob(self.prior_prob)]))
         if self.init_query_from_memory:
             self._copy_memory_to_query()
 
@@ -323,31 +376,129 @@ class SeqPropHead(BaseModule):
             logits, scale_factor=4, mode='bilinear', align_corners=False)
         return logits.softmax(dim=1)[:, 1]
 
+    def segment(self,
+                memories: Sequence[Tuple[Tensor, Tensor]],
+                query: QueryFeatures,
+                chunk_size: Optional[int] = None,
+                read_budget: Optional[int] = None) -> List[Tensor]:
+        """Segment the instances of G memories in their query frames.
+
+        Memory read, decode, then :func:`soft_aggregate` over the instances
+        of each memory, which compete for the pixels of one frame.
+
+        Args:
+            memories (Sequence[tuple[Tensor, Tensor]]): Per group, keys
+                (K_g, Ck, M_g, h', w') and values (K_g, Cv, M_g, h', w').
+            query (QueryFeatures): One row shared by all instances, or one
+                row per instance (sum K_g rows, in group order).
+            chunk_size (int, optional): Most instances decoded at once
+                (bounds the decoder's activations). Defaults to all.
+            read_budget (int, optional): Most bytes of one read's affinity
+                matrix; the instances of a memory are read in chunks that
+                fit. Defaults to no bound.
+
+        Returns:
+            list[Tensor]: Per group, (K_g, H, W) foreground probabilities.
+        """
+        readouts, offset = [], 0
+        for keys, values in memories:
+            chunk = len(keys)
+            if read_budget is not None:
+                entry_bytes = (
+                    keys[0, 0].numel() * query.key[0, 0].numel() *
+                    keys.element_size())
+                chunk = max(1, read_budget // max(entry_bytes, 1))
+            for start in range(0, len(keys), chunk):
+                stop = min(start + chunk, len(keys))
+                readouts.append(
+                    self.read_memory(
+                        keys[start:stop], values[start:stop],
+                        query.rows(offset + start, offset + stop).key))
+            offset += len(keys)
+        readouts = torch.cat(readouts)
+        chunk_size = chunk_size or len(readouts)
+        probs = torch.cat([
+            self.decode(readouts[start:start + chunk_size],
+                        query.rows(start, start + chunk_size))
+            for start in range(0, len(readouts), chunk_size)
+        ])
+        return [
+            soft_aggregate(group)[1:]
+            for group in probs.split([len(keys) for keys, _ in memories])
+        ]
+
+    def get_targets(self, query_samples: SampleList,
+                    guide_samples: SampleList) -> PropTargets:
+        """The guidance instances of N frame pairs and their targets.
+
+        An instance of a guidance frame counts when its id is in the query
+        frame with a non-empty mask; at most ``max_objects`` per pair,
+        sampled at random beyond.
+
+        Args:
+            query_samples (list[DetDataSample]): N query frames with
+                ``gt_instances`` (``masks``, ``instances_ids``).
+            guide_samples (list[DetDataSample]): N guidance frames.
+        """
+        boxes, labels, guide_masks, targets, pair_inds = [], [], [], [], []
+        for pair, (query,
+                   guide) in enumerate(zip(query_samples, guide_samples)):
+            query_gt, guide_gt = query.gt_instances, guide.gt_instances
+            query_masks = query_gt.masks.to_tensor(torch.float,
+                                                   query_gt.labels.device)
+            visible = query_masks.flatten(1).sum(1) > 0
+            query_ids = {
+                int(i): j
+                for j, i in enumerate(query_gt.instances_ids) if visible[j]
+            }
+            shared = [
+                j for j, i in enumerate(guide_gt.instances_ids)
+                if int(i) in query_ids
+            ]
+            if len(shared) > self.max_objects:
+                keep = torch.randperm(len(shared))[:self.max_objects]
+                shared = [shared[k] for k in sorted(keep.tolist())]
+            if not shared:
+                continue
+            shared_t = torch.as_tensor(shared, device=query_masks.device)
+            boxes.append(guide_gt.bboxes[shared_t])
+            labels.append(guide_gt.labels[shared_t])
+            if self.guidance == 'ground_truth':
+                guide_masks.append(guide_gt.masks[shared].to_tensor(
+                    torch.float, query_masks.device))
+            targets.append(query_masks[[
+                query_ids[int(guide_gt.instances_ids[j])] for j in shared
+            ]])
+            pair_inds.extend([pair] * len(shared))
+        device = query_samples[0].gt_instances.labels.device
+        pad_h, pad_w = query_samples[0].batch_input_shape
+        return PropTargets(
+            boxes, labels, guide_masks,
+            torch.cat(targets) if targets else torch.zeros(
+                0, pad_h, pad_w, device=device),
+            torch.as_tensor(pair_inds, dtype=torch.long, device=device))
+
     def loss(self, guidance_p2: Tensor, guidance_masks: Tensor,
-             query: QueryFeatures, pair_inds: Tensor,
-             target_masks: Tensor) -> dict:
+             query: QueryFeatures, targets: PropTargets) -> dict:
         """Propagate guidance masks of frame pairs and score them.
 
         Args:
             guidance_p2 (Tensor): (N, C, h, w) P2 of N guidance frames.
-            guidance_masks (Tensor): (K, H, W) soft guidance masks, grouped by
-                pair (the instances of pair 0 first).
+            guidance_masks (Tensor): (K, H, W) soft guidance masks of the
+                instances of ``targets``.
             query (QueryFeatures): Features of the N query frames.
-            pair_inds (Tensor): (K, ) pair of each instance, non-decreasing.
-            target_masks (Tensor): (K, H, W) binary query masks of the same
-                instances.
+            targets (PropTargets): From :meth:`get_targets`.
 
         Returns:
-            dict: ``loss_prop``, averaged over all K instances.
+            dict: ``loss_prop``, averaged over all K (> 0) instances.
         """
+        pair_inds = targets.pair_inds
         keys, values = self.encode_memory(guidance_p2[pair_inds],
                                           guidance_masks)
-        readout = self.read_memory(keys[:, :, None], values[:, :, None],
-                                   query.key[pair_inds])
-        probs = self.decode(readout, query.index(pair_inds))
         counts: List[int] = torch.bincount(pair_inds).tolist()
-        aggregated = torch.cat([
-            soft_aggregate(pair_probs)[1:]
-            for pair_probs in probs.split(counts) if len(pair_probs)
-        ])
-        return dict(loss_prop=self.loss_prop(aggregated, target_masks))
+        memories = [(k[:, :, None], v[:, :, None])
+                    for k, v in zip(keys.split(counts), values.split(counts))
+                    if len(k)]
+        probs = self.segment(memories, query.index(pair_inds))
+        return dict(
+            loss_prop=self.loss_prop(torch.cat(probs), targets.target_masks))

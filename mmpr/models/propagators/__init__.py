@@ -1,7 +1,3 @@
-from .memory_k_propagator import (MemoryKPropagator, SequenceProposals,
-                                  StageTimer, encode_rle, select_key_frames)
+from .memory_k_propagator import MemoryKPropagator, select_key_frames
 
-__all__ = [
-    'MemoryKPropagator', 'SequenceProposals', 'StageTimer', 'encode_rle',
-    'select_key_frames'
-]
+__all__ = ['MemoryKPropagator', 'select_key_frames']

@@ -11,32 +11,27 @@ video length): every frame's backbone and FPN run once per pass, the query
 encoding and the decoder's skip features once per frame and pass, shared by
 all key frames and instances, and the decoding of all instances of all key
 frames propagating into a frame runs as one batch (in chunks that bound the
-memory). Masks are kept as RLE on the CPU. ``straightforward=True`` follows
-the authors' code instead (same outputs, for speed comparisons): the whole
-video's features are cached, and each key frame is propagated on its own, so
-the query work of a frame is repeated for every key frame and instance.
+memory). Masks are kept as RLE on the CPU. (The authors' cost model, the
+whole video's features cached and each key frame propagated on its own, is
+``tools/analysis_tools/straightforward_propagator.py``, for benchmarks.)
 
 Shape shorthand: T frames, O instances of one key frame, S sequences,
 (H, W) the padded input size, (h, w) the unpadded resized frame size,
 (h', w') the memory grid, M memory entries, C classes.
 """
-import time
-from collections import defaultdict
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Dict, Iterator, List, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
 from mmdet.structures import DetDataSample
-from mmdet.structures.bbox import bbox2roi
-from mmdet.structures.mask import mask2bbox
 from mmengine.utils import ProgressBar
-from pycocotools import mask as mask_utils
 from torch import Tensor
 
-from mmpr.models.heads.seq_prop_head import QueryFeatures, soft_aggregate
+from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
+from mmpr.structures import InstanceSequences, encode_masks
+from mmpr.utils import timed_stage
 
 
 def select_key_frames(num_frames: int,
@@ -67,58 +62,33 @@ def select_key_frames(num_frames: int,
     return sorted({int(step * k) for k in range(num_key_frames)})
 
 
-def encode_rle(masks: Tensor) -> List[dict]:
-    """(N, h, w) bool masks -> N pycocotools RLE dicts."""
-    array = np.asfortranarray(masks.permute(1, 2,
-                                            0).cpu().numpy()).astype(np.uint8)
-    return mask_utils.encode(array)
-
-
 @dataclass
-class SequenceProposals:
-    """The sequence proposals S of one video.
-
-    Attributes:
-        masks (list[list[dict | None]]): ``masks[s][t]``, RLE at the
-            unpadded resized frame size (h, w), None where absent.
-        class_scores (np.ndarray): (S, C) mean over the frames where the
-            sequence is present of the bbox head's class probabilities
-            (Eq. 2 before the max); zeros for a sequence never present.
-        key_frames (list[int]): Key frame of each sequence.
-    """
-    masks: List[List[Optional[dict]]]
-    class_scores: np.ndarray
-    key_frames: List[int]
-
-
-@dataclass
-class _Builder:
+class _Proposals:
     """The sequence proposals of one video while they are being built.
 
     Attributes:
         num_frames (int): T.
-        img_shape (tuple[int, int]): (h, w), where masks are cropped.
-        masks (list[list[dict | None]]): ``masks[s][t]`` RLE.
+        mask_size (tuple[int, int]): (h, w), where masks are cropped.
+        masks (list[list[dict | None]]): ``masks[s][t]`` RLE at (h, w).
         key_frames (list[int]): Key frame of each sequence.
-        score_sums (list[Tensor]): (C + 1, ) sum of class probabilities of
-            each sequence over the frames where it is present.
+        score_sums (list[Tensor | None]): (C, ) sum of the class
+            probabilities of each sequence over the frames where it is
+            present; None before the first.
         counts (list[int]): Number of those frames.
     """
     num_frames: int
-    img_shape: Tuple[int, int]
+    mask_size: Tuple[int, int]
     masks: List[List[Optional[dict]]] = field(default_factory=list)
     key_frames: List[int] = field(default_factory=list)
-    score_sums: List[Tensor] = field(default_factory=list)
+    score_sums: List[Optional[Tensor]] = field(default_factory=list)
     counts: List[int] = field(default_factory=list)
 
-    def add(self, key_frame: int, num: int, num_classes: int,
-            device: torch.device) -> List[int]:
+    def add(self, key_frame: int, num: int) -> List[int]:
         """Start ``num`` sequences at ``key_frame``; returns their indices."""
         sequences = list(range(len(self.masks), len(self.masks) + num))
         self.masks.extend([None] * self.num_frames for _ in sequences)
         self.key_frames.extend([key_frame] * num)
-        self.score_sums.extend(
-            torch.zeros(num_classes + 1, device=device) for _ in sequences)
+        self.score_sums.extend([None] * num)
         self.counts.extend([0] * num)
         return sequences
 
@@ -126,13 +96,21 @@ class _Builder:
         """The sequences started at ``key_frame``."""
         return [s for s, k in enumerate(self.key_frames) if k == key_frame]
 
-    def result(self, num_classes: int) -> SequenceProposals:
-        """The proposals, with class probabilities averaged over frames."""
+    def add_scores(self, sequence: int, probs: Tensor) -> None:
+        """Add the (C, ) class probabilities of one present frame."""
+        total = self.score_sums[sequence]
+        self.score_sums[sequence] = probs if total is None else total + probs
+        self.counts[sequence] += 1
+
+    def result(self, num_classes: int) -> InstanceSequences:
+        """The proposals, with class probabilities averaged over frames
+        (zeros for a sequence never present)."""
         class_scores = np.zeros((len(self.masks), num_classes), np.float32)
         for s, (total, count) in enumerate(zip(self.score_sums, self.counts)):
             if count:
-                class_scores[s] = (total[:num_classes] / count).cpu().numpy()
-        return SequenceProposals(self.masks, class_scores, self.key_frames)
+                class_scores[s] = (total / count).cpu().numpy()
+        return InstanceSequences(self.masks, class_scores, self.mask_size,
+                                 self.num_frames)
 
 
 @dataclass
@@ -144,26 +122,13 @@ class _Stream:
     memory_values: Tensor  # (O, Cv, M, h', w')
 
 
-class StageTimer:
-    """Wall time per named stage, synchronised on CUDA devices."""
-
-    def __init__(self) -> None:
-        self.seconds: Dict[str, float] = defaultdict(float)
-
-    @contextmanager
-    def __call__(self, stage: str, device: torch.device) -> Iterator[None]:
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-        start = time.perf_counter()
-        yield
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-        self.seconds[stage] += time.perf_counter() - start
-
-
 @MODELS.register_module()
 class MemoryKPropagator:
     """Memory K-propagation: sequence proposals from K key frames (Alg. 1).
+
+    The schedule of Alg. 1 and the memories; the work is the model's: its
+    ``extract_frame_feats``, ``detect_key_frame`` and ``classify_masks`` and
+    its prop head's ``encode_memory``, ``encode_query`` and ``segment``.
 
     Args:
         num_key_frames (int): K (paper: 6 for YouTube-VIS, 4 for DAVIS-UVOS).
@@ -182,18 +147,8 @@ class MemoryKPropagator:
             activations). Defaults to 8.
         read_budget_mb (int): Bound of one memory read's affinity matrix;
             instances are read in chunks that fit. Defaults to 256.
-        straightforward (bool): Run with the cost model of the authors' code,
-            for comparison: backbone and FPN features of the whole video are
-            computed once and cached, then each key frame is detected and
-            propagated on its own, forward and backward, and the query
-            encoding and the decoder's C2/C3 skip encodings of a frame are
-            recomputed for every key frame and instance that reach it; only
-            the O instances of one key frame are decoded and classified
-            together.
-            The outputs equal the default path's. Defaults to False (two
-            passes sharing the query work, no feature cache).
-        progress (bool): Show a progress bar over the frames of each pass
-            (over the key frames when ``straightforward``). Defaults to False.
+        progress (bool): Show a progress bar over the frames of each pass.
+            Defaults to False.
     """
 
     def __init__(self,
@@ -204,7 +159,6 @@ class MemoryKPropagator:
                  mask_thr: float = 0.5,
                  chunk_size: int = 8,
                  read_budget_mb: int = 256,
-                 straightforward: bool = False,
                  progress: bool = False) -> None:
         select_key_frames(1, num_key_frames, key_frame_mode)  # check mode
         if mem_step < 1:
@@ -218,42 +172,39 @@ class MemoryKPropagator:
         self.mask_thr = mask_thr
         self.chunk_size = chunk_size
         self.read_budget = read_budget_mb * 2**20
-        self.straightforward = straightforward
         self.progress = progress
-        self.timer = StageTimer()
 
     @torch.no_grad()
     def propose(self, model, frames: Tensor,
-                frame_samples: List[DetDataSample]) -> SequenceProposals:
+                frame_samples: List[DetDataSample]) -> InstanceSequences:
         """Propose instance sequences for a whole video.
 
+        One forward pass over the frames (detection on the key frames,
+        propagation forward from each), then one backward pass (propagation
+        backward from each key frame): no feature of the whole video is
+        kept, every frame's backbone runs once per pass.
+
         Args:
-            model (SeqMaskRCNN): The model (backbone, heads).
+            model (SeqMaskRCNN): The model whose steps are run.
             frames (Tensor): (T, C, H, W) normalised, padded frames.
             frame_samples (list[DetDataSample]): Per frame metainfo
                 (``img_shape``, ``batch_input_shape``, ...).
 
         Returns:
-            SequenceProposals: All K x O proposals of the video.
+            InstanceSequences: All K x O proposals of the video, masks at
+            the unpadded resized frame size (h, w).
         """
-        self.timer = StageTimer()
-        num_frames = frames.size(0)
-        key_frames = select_key_frames(num_frames, self.num_key_frames,
-                                       self.key_frame_mode)
-        builder = _Builder(num_frames, tuple(frame_samples[0].img_shape[:2]))
-        if self.straightforward:
-            self._propose_per_key_frame(model, frames, frame_samples,
-                                        key_frames, builder)
-        else:
-            self._propose_in_two_passes(model, frames, frame_samples,
-                                        key_frames, builder)
-        return builder.result(model.roi_head.bbox_head.num_classes)
+        key_frames = select_key_frames(
+            frames.size(0), self.num_key_frames, self.key_frame_mode)
+        proposals = _Proposals(
+            frames.size(0), tuple(frame_samples[0].img_shape[:2]))
+        self._run_passes(model, frames, frame_samples, key_frames, proposals)
+        return proposals.result(model.num_classes)
 
-    def _propose_in_two_passes(self, model, frames: Tensor,
-                               frame_samples: List[DetDataSample],
-                               key_frames: List[int],
-                               builder: _Builder) -> None:
-        """The default: one forward and one backward pass over the frames."""
+    def _run_passes(self, model, frames: Tensor,
+                    frame_samples: List[DetDataSample], key_frames: List[int],
+                    proposals: _Proposals) -> None:
+        """The forward pass, then the backward pass, into ``proposals``."""
         num_frames = frames.size(0)
         detections: Dict[int, Tensor] = {}  # key frame -> (O, H, W) bool
         # forward pass: detection on key frames, then propagation forward
@@ -262,19 +213,18 @@ class MemoryKPropagator:
         for t in range(key_frames[0], num_frames):
             if bar:
                 bar.update()
-            with self.timer('backbone', frames.device):
-                feats = model.extract_frame_feats(frames[t:t + 1])
-            self._propagate(model, streams, t, feats, builder, direction=1)
+            feats = model.extract_frame_feats(frames[t:t + 1])
+            self._propagate(model, streams, t, feats, proposals, direction=1)
             if t not in key_frames:
                 continue
-            detected = self._detect_key_frame(model, t, feats,
-                                              frame_samples[t], builder)
+            detected = self._detect(model, t, feats, frame_samples[t],
+                                    proposals)
             if detected is None:
                 continue
             detections[t] = detected
             if t < num_frames - 1:
                 streams.append(
-                    self._start_stream(model, t, builder.sequences_of(t),
+                    self._start_stream(model, t, proposals.sequences_of(t),
                                        feats.fpn[0], detected))
         # backward pass: propagation from every key frame back to frame 0
         streams = []
@@ -285,126 +235,60 @@ class MemoryKPropagator:
                 continue
             if bar and t < last:
                 bar.update()
-            with self.timer('backbone', frames.device):
-                feats = model.extract_frame_feats(frames[t:t + 1])
-            self._propagate(model, streams, t, feats, builder, direction=-1)
+            feats = model.extract_frame_feats(frames[t:t + 1])
+            self._propagate(model, streams, t, feats, proposals, direction=-1)
             if t in detections and t > 0:
                 streams.append(
-                    self._start_stream(model, t, builder.sequences_of(t),
+                    self._start_stream(model, t, proposals.sequences_of(t),
                                        feats.fpn[0], detections[t]))
 
-    def _propose_per_key_frame(self, model, frames: Tensor,
-                               frame_samples: List[DetDataSample],
-                               key_frames: List[int],
-                               builder: _Builder) -> None:
-        """The authors' cost model (``straightforward``), same outputs.
-
-        Every frame's features are computed once and cached, then each key
-        frame is detected and propagated on its own, forward to the end and
-        backward to the start, both from its first memory entry:
-        ``_propagate`` gets one stream and encodes the query frame again for
-        every instance of it.
-        """
-        num_frames = frames.size(0)
-        with self.timer('backbone', frames.device):
-            feats = [
-                model.extract_frame_feats(frames[t:t + 1])
-                for t in range(num_frames)
-            ]
-        bar = ProgressBar(len(key_frames)) if self.progress else None
-        for k in key_frames:
-            if bar:
-                bar.update()
-            detected = self._detect_key_frame(model, k, feats[k],
-                                              frame_samples[k], builder)
-            if detected is None:
-                continue
-            start = self._start_stream(model, k, builder.sequences_of(k),
-                                       feats[k].fpn[0], detected)
-            for direction, span in ((1, range(k + 1, num_frames)),
-                                    (-1, range(k - 1, -1, -1))):
-                # a copy: memorising rebinds the copy's tensors only
-                streams = [replace(start)]
-                for t in span:
-                    self._propagate(model, streams, t, feats[t], builder,
-                                    direction)
-
-    def _detect_key_frame(self, model, t: int, feats, sample: DetDataSample,
-                          builder: _Builder) -> Optional[Tensor]:
+    def _detect(self, model, t: int, feats, sample: DetDataSample,
+                proposals: _Proposals) -> Optional[Tensor]:
         """Detect on key frame ``t`` and start its sequences there.
 
         Returns:
             Tensor | None: (O, H, W) bool masks, None if nothing is detected.
         """
-        with self.timer('detection', feats.fpn[0].device):
-            detected = self.detect(model, feats.fpn, sample)
-        if not len(detected):
+        masks = model.detect_key_frame(feats, sample).masks
+        if not len(masks):
             return None
-        sequences = builder.add(t, len(detected),
-                                model.roi_head.bbox_head.num_classes,
-                                detected.device)
-        self._record(model, builder, t, sequences, detected, feats.fpn)
-        return detected
+        sequences = proposals.add(t, len(masks))
+        self._record(model, proposals, t, sequences, masks, feats)
+        return masks
 
-    def _record(self, model, builder: _Builder, t: int, sequences: List[int],
-                frame_masks: Tensor, fpn: Tuple[Tensor]) -> None:
-        """Keep the (N, H, W) masks of ``sequences`` at frame ``t`` as RLE and
-        add their class probabilities."""
-        height, width = builder.img_shape
+    def _record(self, model, proposals: _Proposals, t: int,
+                sequences: List[int], frame_masks: Tensor, feats) -> None:
+        """Keep the (N, H, W) masks of ``sequences`` at frame ``t`` as RLE
+        (None where empty) and add their class probabilities."""
+        height, width = proposals.mask_size
         cropped = frame_masks[:, :height, :width]
-        for s, rle in zip(sequences, encode_rle(cropped)):
-            builder.masks[s][t] = rle
         present = cropped.flatten(1).any(dim=1)
-        if not present.any():
+        with timed_stage('encoding'):
+            rles = encode_masks(cropped[present])
+        present_inds = torch.nonzero(present)[:, 0].tolist()
+        for index, rle in zip(present_inds, rles):
+            proposals.masks[sequences[index]][t] = rle
+        if not present_inds:
             return
-        with self.timer('classification', cropped.device):
-            probs = self.classify(model, fpn, cropped[present])
-        for index, prob in zip(torch.nonzero(present)[:, 0].tolist(), probs):
-            builder.score_sums[sequences[index]] += prob
-            builder.counts[sequences[index]] += 1
-
-    def detect(self, model, fpn: Tuple[Tensor],
-               sample: DetDataSample) -> Tensor:
-        """Key-frame instance segmentation: (O, H, W) bool masks.
-
-        The top ``test_cfg.rcnn.max_per_img`` (O) detections above
-        ``test_cfg.rcnn.score_thr`` of the model, highest score first.
-        """
-        proposals = model.rpn_head.predict(fpn, [sample], rescale=False)
-        result = model.roi_head.predict(
-            fpn, proposals, [sample], rescale=False)[0]
-        height, width = sample.img_shape[:2]
-        pad_h, pad_w = sample.batch_input_shape
-        masks = result.masks[result.scores.argsort(descending=True)]
-        out = masks.new_zeros((len(masks), pad_h, pad_w))
-        out[:, :height, :width] = masks[:, :height, :width]
-        return out
-
-    def classify(self, model, fpn: Tuple[Tensor], masks: Tensor) -> Tensor:
-        """Class probabilities (N, C + 1) of (N, h, w) non-empty masks.
-
-        The bbox head classifies each mask's box (tight, grown by one pixel,
-        as the authors' code); the last column is the background.
-        """
-        boxes = mask2bbox(masks).float()
-        boxes[:, :2] -= 1
-        boxes[:, 2:] += 1
-        height, width = masks.shape[-2:]
-        boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
-        boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
-        rois = bbox2roi([boxes])
-        cls_score = model.roi_head._bbox_forward(fpn, rois)['cls_score']
-        return cls_score.softmax(dim=-1)
+        probs = model.classify_masks(feats, cropped[present])
+        for index, prob in zip(present_inds, probs):
+            proposals.add_scores(sequences[index], prob)
 
     def _start_stream(self, model, t: int, sequences: List[int], p2: Tensor,
                       masks: Tensor) -> _Stream:
         """A stream whose memory holds the key frame's (O, H, W) masks."""
-        keys, values = model.prop_head.encode_memory(
-            p2.expand(len(masks), -1, -1, -1), masks.float())
+        with timed_stage('propagation', p2.device):
+            keys, values = model.prop_head.encode_memory(
+                p2.expand(len(masks), -1, -1, -1), masks.float())
         return _Stream(t, sequences, keys[:, :, None], values[:, :, None])
 
+    def _encode_query(self, head, feats, num_instances: int) -> QueryFeatures:
+        """The query work of one frame, shared by all ``num_instances``
+        instances that propagate into it (one row)."""
+        return head.encode_query(feats.fpn[0], *feats.skips)
+
     def _propagate(self, model, streams: List[_Stream], t: int, feats,
-                   builder: _Builder, direction: int) -> None:
+                   proposals: _Proposals, direction: int) -> None:
         """Propagate every stream into frame ``t`` and update memories.
 
         All streams share the query encoding of frame ``t``; their instances
@@ -413,57 +297,21 @@ class MemoryKPropagator:
         if not streams:
             return
         head, p2 = model.prop_head, feats.fpn[0]
-        with self.timer('propagation', p2.device):
-            if self.straightforward:
-                # the authors' cost: the query frame encoded per instance
-                num = sum(len(stream.sequences) for stream in streams)
-                query = head.encode_query(*(x.expand(num, -1, -1, -1)
-                                            for x in (p2, *feats.skips)))
-            else:
-                query = head.encode_query(p2, *feats.skips)
-            probs = self._decode(head, streams, query)
-            per_stream = [
-                soft_aggregate(p)[1:] for p in probs.split(
-                    [len(stream.sequences) for stream in streams])
-            ]
-            for stream, stream_probs in zip(streams, per_stream):
+        with timed_stage('propagation', p2.device):
+            query = self._encode_query(
+                head, feats, sum(len(stream.sequences) for stream in streams))
+            per_stream = head.segment(
+                [(stream.memory_keys, stream.memory_values)
+                 for stream in streams],
+                query,
+                chunk_size=self.chunk_size,
+                read_budget=self.read_budget)
+            for stream, probs in zip(streams, per_stream):
                 if (t - stream.key_frame) * direction % self.mem_step == 0:
-                    self._memorize(head, stream, p2, stream_probs)
-        self._record(model, builder, t,
+                    self._memorize(head, stream, p2, probs)
+        self._record(model, proposals, t,
                      [s for stream in streams for s in stream.sequences],
-                     torch.cat(per_stream) > self.mask_thr, feats.fpn)
-
-    def _decode(self, head, streams: List[_Stream],
-                query: QueryFeatures) -> Tensor:
-        """(sum O, H, W) foreground probabilities of all streams' instances.
-
-        ``query`` has one row, shared by all instances, or one per instance.
-        """
-
-        def rows(start: int, stop: int) -> QueryFeatures:
-            if len(query.key) == 1:
-                return query
-            return QueryFeatures(*(x[start:stop] for x in query))
-
-        readouts, offset = [], 0
-        for stream in streams:
-            entry_bytes = (
-                stream.memory_keys[0, 0].numel() * query.key[0, 0].numel() *
-                stream.memory_keys.element_size())
-            chunk = max(1, self.read_budget // max(entry_bytes, 1))
-            for start in range(0, len(stream.sequences), chunk):
-                stop = min(start + chunk, len(stream.sequences))
-                readouts.append(
-                    head.read_memory(stream.memory_keys[start:stop],
-                                     stream.memory_values[start:stop],
-                                     rows(offset + start, offset + stop).key))
-            offset += len(stream.sequences)
-        readouts = torch.cat(readouts)
-        return torch.cat([
-            head.decode(readouts[start:start + self.chunk_size],
-                        rows(start, start + self.chunk_size))
-            for start in range(0, len(readouts), self.chunk_size)
-        ])
+                     torch.cat(per_stream) > self.mask_thr, feats)
 
     def _memorize(self, head, stream: _Stream, p2: Tensor,
                   probs: Tensor) -> None:
@@ -480,7 +328,3 @@ class MemoryKPropagator:
             memory_keys, memory_values = memory_keys[:, :, keep], \
                 memory_values[:, :, keep]
         stream.memory_keys, stream.memory_values = memory_keys, memory_values
-
-    def timings(self) -> Dict[str, float]:
-        """Seconds per stage of the last :meth:`propose` call."""
-        return dict(self.timer.seconds)

@@ -1,7 +1,8 @@
 """Sequence proposal reduction (paper Sec. 3.2, Alg. 2, Eq. 3, Table 5).
 
 Masks of S sequences over T frames are given as ``masks[s][t]``: a
-pycocotools RLE dict, or None where sequence ``s`` is absent at frame ``t``.
+pycocotools RLE dict, or None where sequence ``s`` is absent at frame ``t``
+(:attr:`InstanceSequences.masks`).
 """
 from typing import List, Optional, Sequence, Tuple
 
@@ -9,19 +10,9 @@ import numpy as np
 from pycocotools import mask as mask_utils
 
 from mmpr.registry import MODELS
+from mmpr.structures import InstanceSequences, rle_areas
 
 SequenceMasks = Sequence[Sequence[Optional[dict]]]
-# pycocotools' ``area`` fails on more than 255 RLEs at once under numpy 2
-# (a uint8 count); bigger lists are measured in chunks
-_AREA_CHUNK = 255
-
-
-def rle_areas(rles: List[dict]) -> np.ndarray:
-    """(N, ) float64 pixel counts of N RLEs, any N."""
-    return np.concatenate([
-        mask_utils.area(rles[i:i + _AREA_CHUNK]).astype(np.float64)
-        for i in range(0, len(rles), _AREA_CHUNK)
-    ])
 
 
 def sequence_overlaps(masks: SequenceMasks) -> Tuple[np.ndarray, np.ndarray]:
@@ -155,27 +146,26 @@ class SequenceNMS:
         self.category_score_thr = category_score_thr
         self.max_per_category = max_per_category
 
-    def __call__(self, masks: SequenceMasks,
-                 class_scores: np.ndarray) -> Tuple[List[int], np.ndarray]:
+    def __call__(self, sequences: InstanceSequences) -> InstanceSequences:
         """Reduce S sequences.
 
         Args:
-            masks: ``masks[s][t]`` RLE or None.
-            class_scores (np.ndarray): (S, C) per-category sequence scores
-                (Eq. 2 before the max).
+            sequences (InstanceSequences): The proposals; their class scores
+                are Eq. 2's per-class scores.
 
         Returns:
-            tuple: Kept indices (highest score first) and their (S', C)
-            per-category scores; with the category-aware reduction a
-            category a sequence is not kept for scores -1.
+            InstanceSequences: The kept sequences, highest score first; with
+            the category-aware reduction a class a sequence is not kept for
+            scores -1.
         """
-        if len(masks) == 0:
-            return [], class_scores[:0]
-        ious = sequence_iou(masks)
+        if not len(sequences):
+            return sequences
+        ious = sequence_iou(sequences.masks)
+        class_scores = sequences.class_scores
         scores = class_scores.max(axis=1)
         if not self.category_aware:
-            keep = greedy_nms(scores, ious, self.iou_thr, self.score_thr)
-            return keep, class_scores[keep]
+            return sequences.select(
+                greedy_nms(scores, ious, self.iou_thr, self.score_thr))
         keep = greedy_nms(scores, ious, self.category_aware_iou_thr,
                           self.score_thr)
         ious = ious[np.ix_(keep, keep)]
@@ -186,4 +176,5 @@ class SequenceNMS:
         ],
                            axis=1)
         alive = (reduced >= 0).any(axis=1)
-        return [k for k, a in zip(keep, alive) if a], reduced[alive]
+        return sequences.select([k for k, a in zip(keep, alive) if a],
+                                reduced[alive])

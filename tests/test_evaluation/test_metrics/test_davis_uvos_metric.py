@@ -2,18 +2,17 @@ import os
 import os.path as osp
 
 import numpy as np
-import pycocotools.mask as mask_utils
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 from mmengine.registry import DefaultScope
-from mmengine.structures import InstanceData
 from PIL import Image
 
-from mmpr.datasets.toy_vis import davis_palette
+from mmpr.datasets.davis_uvos_dataset import davis_palette
 from mmpr.evaluation import DAVISUVOSMetric
 from mmpr.registry import DATASETS, METRICS
+from mmpr.structures import InstanceSequences, encode_masks
 
 
 @pytest.fixture(scope='module')
@@ -39,48 +38,37 @@ def score_of(instance_id):
     return 1 - (instance_id % 1000) / 10
 
 
-def rle(mask):
-    return mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
-
-
-def with_predictions(video, shift=0, extra=None, as_tensor=False):
-    """The ground truth as ``pred_track_instances`` (the model contract),
-    each mask rolled right by ``shift`` pixels; ``extra`` (a score) adds a
-    sequence covering every frame; ``as_tensor``: masks as an (N, H, W)
-    bool tensor instead of RLEs."""
+def with_predictions(video, shift=0, extra=None):
+    """The ground truth as ``pred_sequences`` (the model contract), one
+    sequence per object, each mask rolled right by ``shift`` pixels;
+    ``extra`` (a score) adds a sequence covering every frame."""
     video = video.clone()
-    for frame in video:
+    ids = sorted(
+        {int(i)
+         for frame in video
+         for i in frame.gt_instances.instances_ids})
+    masks = [[None] * len(video) for _ in ids]
+    for t, frame in enumerate(video):
         gt = frame.gt_instances
-        masks = [
-            np.roll(mask, shift, axis=1) for mask in gt.masks.to_ndarray()
-        ]
-        ids = gt.instances_ids.long().tolist()
-        scores = [score_of(idx) for idx in ids]
-        if extra is not None:
-            masks.append(np.ones(frame.ori_shape, bool))
-            ids.append(999)
-            scores.append(extra)
-        frame.pred_track_instances = InstanceData(
-            instances_id=torch.tensor(ids, dtype=torch.long),
-            scores=torch.tensor(scores, dtype=torch.float32),
-            labels=torch.zeros(len(ids), dtype=torch.long),
-            class_scores=torch.tensor(scores)[:, None],
-            bboxes=torch.zeros(len(ids), 4),
-            masks=(torch.from_numpy(np.stack(masks))
-                   if as_tensor else [rle(mask) for mask in masks]))
+        rolled = np.roll(gt.masks.to_ndarray(), shift, axis=2)
+        rles = encode_masks(torch.from_numpy(rolled.astype(bool)))
+        for idx, rle in zip(gt.instances_ids.tolist(), rles):
+            masks[ids.index(idx)][t] = rle
+    scores = [score_of(idx) for idx in ids]
+    if extra is not None:
+        full = torch.ones(len(video), *video[0].ori_shape, dtype=torch.bool)
+        masks.append(encode_masks(full))
+        scores.append(extra)
+    video.pred_sequences = InstanceSequences(masks,
+                                             np.float32(scores)[:, None],
+                                             video[0].ori_shape, len(video))
     return video
 
 
 def without_predictions(video):
     video = video.clone()
-    for frame in video:
-        frame.pred_track_instances = InstanceData(
-            instances_id=torch.zeros(0, dtype=torch.long),
-            scores=torch.zeros(0),
-            labels=torch.zeros(0, dtype=torch.long),
-            class_scores=torch.zeros(0, 1),
-            bboxes=torch.zeros(0, 4),
-            masks=[])
+    video.pred_sequences = InstanceSequences([], np.zeros((0, 1)),
+                                             video[0].ori_shape, len(video))
     return video
 
 
@@ -106,9 +94,6 @@ def test_ground_truth_scores_one_twice(val_videos, tmp_path):
             'davis_uvos/J': 1.0,
             'davis_uvos/F': 1.0
         }
-    assert run(metric,
-               [with_predictions(video, as_tensor=True)
-                for video in videos])['davis_uvos/J&F'] == 1.0
     names = sorted(video[0].video_name for video in videos)
     assert sorted(os.listdir(tmp_path)) == names
     palette = davis_palette().flatten().tolist()

@@ -10,21 +10,13 @@ from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
-from pycocotools import mask as mask_utils
 
-from mmpr.datasets.toy_vis import VIDEO_CLASSES
 from mmpr.evaluation import YouTubeVISMetric
 from mmpr.registry import DATASETS
+from mmpr.structures import InstanceSequences, encode_masks, from_record
+from mmpr.testing.toy_vis import VIDEO_CLASSES
 
 METRIC_ITEMS = ['mAP', 'mAP_50', 'mAP_75', 'AR@1', 'AR@10']
-
-
-def compressed(segmentation):
-    """Official json RLE (uncompressed) -> results RLE (compressed)."""
-    if segmentation is None:
-        return None
-    rle = mask_utils.frPyObjects(segmentation, *segmentation['size'])
-    return dict(size=rle['size'], counts=rle['counts'].decode())
 
 
 def test_ground_truth_scores_one_with_ytviseval(toy_root):
@@ -35,7 +27,7 @@ def test_ground_truth_scores_one_with_ytviseval(toy_root):
             video_id=track['video_id'],
             category_id=track['category_id'],
             score=1.0,
-            segmentations=[compressed(s) for s in track['segmentations']])
+            segmentations=[from_record(s) for s in track['segmentations']])
         for track in gt.anns.values()
     ]
     evaluation = YTVISeval(gt, gt.loadRes(results), 'segm')
@@ -110,24 +102,28 @@ def test_format_only_writes_submission(valid_videos, tmp_path):
 
 
 def as_sequences(video, num_classes=3, class_scores=None):
-    """Ground truth as SeqMaskRCNN's output: RLE masks, class scores."""
+    """Ground truth as SeqMaskRCNN's output: ``pred_sequences``, one per
+    instance id, with one-hot (or given) class scores."""
     video = video.clone()
-    for frame in video:
+    ids = sorted(
+        {int(i)
+         for frame in video
+         for i in frame.gt_instances.instances_ids})
+    masks = [[None] * len(video) for _ in ids]
+    labels = [0] * len(ids)
+    for t, frame in enumerate(video):
         gt = frame.gt_instances
-        masks = gt.masks.to_ndarray()
-        scores = torch.nn.functional.one_hot(gt.labels, num_classes).float()
-        if class_scores is not None:
-            scores = torch.as_tensor(class_scores).expand(len(gt), -1)
-        frame.pred_track_instances = InstanceData(
-            instances_id=gt.instances_ids,
-            scores=scores.max(1).values,
-            labels=gt.labels,
-            class_scores=scores,
-            bboxes=gt.bboxes,
-            masks=[
-                mask_utils.encode(np.asfortranarray(m.astype(np.uint8)))
-                for m in masks
-            ])
+        rles = encode_masks(gt.masks.to_tensor(torch.bool, 'cpu'))
+        for i, label, rle in zip(gt.instances_ids.tolist(), gt.labels.tolist(),
+                                 rles):
+            masks[ids.index(i)][t] = rle
+            labels[ids.index(i)] = label
+    scores = np.eye(num_classes, dtype=np.float32)[labels]
+    if class_scores is not None:
+        scores = np.tile(np.float32(class_scores), (len(ids), 1))
+    video.pred_sequences = InstanceSequences(masks,
+                                             scores, video[0].ori_shape[:2],
+                                             len(video))
     return video
 
 
@@ -172,11 +168,7 @@ def test_records_per_category_or_sequence(valid_videos, mode, threshold,
         record_mode=mode, category_score_thr=threshold, format_only=True)
     metric.dataset_meta = dataset.metainfo
     video = as_sequences(videos[0], class_scores=[0.6, 0.3, 0.01])
-    metric.process_video(list(video))
+    metric.process(None, [video.to_dict()])
     records, _ = metric.results[0]
-    num_sequences = len(
-        {int(i)
-         for frame in video
-         for i in frame.gt_instances.instances_ids})
-    assert len(records) == num_sequences * len(categories)
+    assert len(records) == len(video.pred_sequences) * len(categories)
     assert sorted({r['category_id'] for r in records}) == categories

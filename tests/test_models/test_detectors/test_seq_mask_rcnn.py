@@ -11,6 +11,8 @@ from mmengine.structures import InstanceData
 
 from mmpr.models import SeqMaskRCNN
 from mmpr.registry import MODELS
+from mmpr.structures import InstanceSequences
+from mmpr.utils import StageTimer
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 H, W = 64, 96
@@ -77,17 +79,20 @@ def test_loss_on_pairs(model):
 def test_guidance_is_capped_and_shared_only(model, monkeypatch):
     seen = {}
 
-    def fake_loss(guidance_p2, guidance_masks, query, pair_inds, targets):
-        seen.update(masks=guidance_masks, pairs=pair_inds, targets=targets)
+    def fake_loss(guidance_p2, guidance_masks, query, targets):
+        seen.update(
+            masks=guidance_masks,
+            pairs=targets.pair_inds,
+            targets=targets.target_masks)
         return dict(loss_prop=guidance_masks.sum() * 0)
 
     monkeypatch.setattr(model.prop_head, 'loss', fake_loss)
-    monkeypatch.setitem(model.train_cfg.prop, 'guidance', 'predicted')
+    monkeypatch.setattr(model.prop_head, 'guidance', 'predicted')
     boxes = [[8 * i, 4, 8 * i + 8, 30] for i in range(8)]
     query = frame(boxes, list(range(8)))
     guidance = frame(boxes + [[0, 40, 20, 60]], list(range(8)) + [99])
     model.loss(torch.randn(1, 2, 3, H, W), [pair(query, guidance)])
-    assert len(seen['pairs']) == model.train_cfg.prop.max_objects == 5
+    assert len(seen['pairs']) == model.prop_head.max_objects == 5
     # guidance masks are the model's own soft, detached estimates
     masks = seen['masks']
     assert masks.shape == (5, H, W) and not masks.requires_grad
@@ -98,12 +103,12 @@ def test_guidance_is_capped_and_shared_only(model, monkeypatch):
 def test_ground_truth_guidance(model, monkeypatch):
     seen = {}
 
-    def fake_loss(guidance_p2, guidance_masks, query, pair_inds, targets):
-        seen.update(masks=guidance_masks, targets=targets)
+    def fake_loss(guidance_p2, guidance_masks, query, targets):
+        seen.update(masks=guidance_masks, targets=targets.target_masks)
         return dict(loss_prop=guidance_masks.sum() * 0)
 
     monkeypatch.setattr(model.prop_head, 'loss', fake_loss)
-    monkeypatch.setitem(model.train_cfg.prop, 'guidance', 'ground_truth')
+    monkeypatch.setattr(model.prop_head, 'guidance', 'ground_truth')
     query = frame([[10, 10, 40, 40], [50, 20, 90, 60]], [1, 2])
     guidance = frame([[60, 20, 90, 50], [12, 8, 42, 38]], [2, 1])
     model.loss(torch.randn(1, 2, 3, H, W), [pair(query, guidance)])
@@ -111,9 +116,14 @@ def test_ground_truth_guidance(model, monkeypatch):
     expected = guidance.gt_instances.masks.to_tensor(torch.float, 'cpu')
     assert torch.equal(seen['masks'], expected)
     assert seen['targets'][0, 30, 70] == 1 and seen['targets'][1, 20, 20] == 1
-    monkeypatch.setitem(model.train_cfg.prop, 'guidance', 'gt')
-    with pytest.raises(ValueError, match="'predicted' or 'ground_truth'"):
-        model.loss(torch.randn(1, 2, 3, H, W), [pair(query, guidance)])
+
+
+def test_prop_train_cfg_is_checked_when_the_model_is_built(repo_root):
+    cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
+    cfg.model.train_cfg.prop.guidance = 'gt'
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        with pytest.raises(ValueError, match="'predicted' or 'ground_tru"):
+            MODELS.build(cfg.model)
 
 
 def test_no_shared_instance_gives_zero_loss_with_gradients(model):
@@ -144,29 +154,62 @@ def test_predict_whole_video(model):
     rcnn_cfg = model.roi_head.test_cfg
     score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
     try:
-        with torch.no_grad():
+        with torch.no_grad(), StageTimer() as timer:
             out = model.predict(torch.randn(1, num_frames, 3, H, W), [video])
     finally:
         rcnn_cfg.score_thr = score_thr
         model.train()
     assert out[0] is video
-    seen = set()
-    for frame in video:
-        pred = frame.pred_track_instances
-        num = len(pred)
-        assert pred.class_scores.shape == (num, 3)
-        torch.testing.assert_close(pred.scores,
-                                   pred.class_scores.max(1).values)
-        assert pred.bboxes.shape == (num, 4)
-        assert (pred.bboxes[:, 2:] <= torch.tensor([2 * W, 2 * H])).all()
-        for rle in pred.masks:
-            assert rle['size'] == [2 * H, 2 * W]
-        seen.update(pred.instances_id.tolist())
+    sequences = video.pred_sequences
+    assert isinstance(sequences, InstanceSequences)
+    assert sequences.num_frames == num_frames
+    assert sequences.mask_size == (2 * H, 2 * W)  # rescaled to ori_shape
+    assert sequences.class_scores.shape == (len(sequences), 3)
+    # highest score first, as the reduction keeps them
+    assert (np.diff(sequences.scores) <= 0).all()
     # K = 6 >= 5 frames: every frame is a key frame, at most O = 10 each
-    assert 0 < len(seen) <= num_frames * 10
-    assert set(model.propagator.timings()) >= {
-        'backbone', 'detection', 'propagation', 'reduction'
-    }
+    assert 0 < len(sequences) <= num_frames * 10
+    for s in range(len(sequences)):
+        for t in sequences.frames(s):
+            assert sequences.masks[s][t]['size'] == [2 * H, 2 * W]
+    assert {'backbone', 'detection', 'propagation',
+            'reduction'} <= set(timer.seconds)
+
+
+def test_key_frame_detection_and_mask_classification(model):
+    model.eval()
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=(H - 8, W - 16),
+            ori_shape=(H - 8, W - 16),
+            pad_shape=(H, W),
+            batch_input_shape=(H, W),
+            scale_factor=(1.0, 1.0)))
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    try:
+        with torch.no_grad():
+            feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+            detected = model.detect_key_frame(feats, sample)
+            masks = torch.zeros(3, H, W, dtype=torch.bool)
+            masks[0, 5:20, 5:30] = True
+            masks[1, 30:50, 40:90] = True
+            masks[2] = masks[1]
+            masks[2, 35:45, 50:80] = False  # a hole: the same box
+            probs = model.classify_masks(feats, masks)
+    finally:
+        rcnn_cfg.score_thr = score_thr
+        model.train()
+    assert 0 < len(detected) <= 10
+    assert detected.masks.shape[1:] == (H, W)
+    assert not detected.masks[:, H - 8:].any()  # zero outside img_shape
+    assert not detected.masks[:, :, W - 16:].any()
+    assert (detected.scores[:-1] >= detected.scores[1:]).all()
+    # C = 3 classes, classified by the mask's box: a mask with a hole
+    # scores as the filled one, another box differently
+    assert probs.shape == (3, 3)
+    torch.testing.assert_close(probs[2], probs[1])
+    assert not torch.allclose(probs[0], probs[1])
 
 
 def test_predict_takes_one_video(model):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from mmpr.models.heads import SeqPropHead, soft_aggregate
+from mmpr.models.heads import PropTargets, SeqPropHead, soft_aggregate
 
 # a narrow head (ResNet-18 widths) keeps the test fast on the CPU
 WIDTHS = dict(
@@ -94,11 +94,10 @@ def test_loss_gradient_reaches_guidance_and_query_features(head):
     p2_query, c2, c3 = frame_features(num_frames=2)
     for tensor in (p2_guide, p2_query, c2, c3):
         tensor.requires_grad_(True)
-    pair_inds = torch.tensor([0, 0, 1])
-    targets = (torch.rand(3, H, W) > 0.5).float()
+    targets = PropTargets([], [], [], (torch.rand(3, H, W) > 0.5).float(),
+                          torch.tensor([0, 0, 1]))
     query = head.encode_query(p2_query, c2, c3)
-    losses = head.loss(p2_guide, torch.rand(3, H, W), query, pair_inds,
-                       targets)
+    losses = head.loss(p2_guide, torch.rand(3, H, W), query, targets)
     assert set(losses) == {'loss_prop'}
     assert 0 < losses['loss_prop'].item() < 1
     losses['loss_prop'].backward()
@@ -139,9 +138,8 @@ def test_cosine_affinity_is_sharp_for_small_keys():
 
 
 def test_value_with_mask_reads_the_attended_mask():
-    torch.manual_seed(0)
     head = SeqPropHead(**WIDTHS, value_with_mask=True)
-    p2, c2, c3 = frame_features()
+    p2 = frame_features()[0]
     masks = torch.zeros(2, H, W)
     masks[0, :, :W // 2] = 1
     masks[1, :, W // 2:] = 1
@@ -150,10 +148,55 @@ def test_value_with_mask_reads_the_attended_mask():
     # the last value channel is the mask on the memory grid
     assert torch.equal(values[0, -1, :, :3], torch.ones(4, 3))
     assert torch.equal(values[0, -1, :, 3:], torch.zeros(4, 3))
+    # a query position attending to one memory position reads that
+    # position's mask value: instance 0 where its mask is, else 0
+    keys = torch.zeros_like(keys)
+    keys[:, 0, 1, 1] = 50.0  # inside mask 0 (left half), outside mask 1
+    query_key = torch.ones(1, 8, H // 16, W // 16)
+    readout = head.read_memory(keys[:, :, None], values[:, :, None], query_key)
+    torch.testing.assert_close(readout[0, -1], torch.ones(4, 6))
+    torch.testing.assert_close(readout[1, -1], torch.zeros(4, 6))
+
+
+def test_segment_in_chunks_equals_one_batch(head):
+    torch.manual_seed(1)
+    p2, c2, c3 = frame_features()
     query = head.encode_query(p2, c2, c3)
-    readout = head.read_memory(keys[:, :, None], values[:, :, None], query.key)
-    probs = head.decode(readout, query)
-    assert probs.shape == (2, H, W)
+    memories = []
+    for num in (3, 2):
+        keys, values = head.encode_memory(
+            p2.expand(num, -1, -1, -1), torch.rand(num, H, W))
+        memories.append((torch.stack([keys, keys],
+                                     2), torch.stack([values, values], 2)))
+    whole = head.segment(memories, query)
+    chunked = head.segment(memories, query, chunk_size=2, read_budget=0)
+    assert [p.shape for p in whole] == [(3, H, W), (2, H, W)]
+    for ours, theirs in zip(whole, chunked):
+        torch.testing.assert_close(ours, theirs, rtol=1e-4, atol=1e-5)
+    # the instances of one memory compete: their sum never exceeds 1
+    assert (whole[0].sum(0) <= 1 + 1e-5).all()
+    # one query row per instance gives the same as one shared row
+    per_instance = head.segment(memories, query.index(torch.zeros(5).long()))
+    torch.testing.assert_close(per_instance[1], whole[1])
+
+
+def test_prior_prob_survives_an_init_cfg():
+    head = SeqPropHead(
+        **WIDTHS,
+        prior_prob=0.01,
+        init_cfg=dict(type='Normal', layer='Conv2d', std=0.01))
+    head.init_weights()
+    probs = head.predictor.bias.softmax(0)
+    assert probs[1].item() == pytest.approx(0.01)
+
+
+def test_train_cfg_is_checked_at_construction():
+    with pytest.raises(ValueError, match="'predicted' or 'ground_truth'"):
+        SeqPropHead(**WIDTHS, train_cfg=dict(guidance='gt'))
+    with pytest.raises(ValueError, match='unknown train_cfg.prop keys'):
+        SeqPropHead(**WIDTHS, train_cfg=dict(max_object=5))
+    with pytest.raises(ValueError, match='max_objects'):
+        SeqPropHead(**WIDTHS, train_cfg=dict(max_objects=0))
 
 
 def test_init_query_from_memory():

@@ -4,6 +4,7 @@ from pycocotools import mask as mask_utils
 
 from mmpr.models.reducers import (SequenceNMS, gaussian_soft_nms, greedy_nms,
                                   sequence_iou)
+from mmpr.structures import InstanceSequences
 
 
 def random_sequences(rng, num, num_frames=6, size=(24, 32)):
@@ -38,6 +39,15 @@ def brute_force_iou(dense):
     return ious
 
 
+def reduce(reducer, rles, class_scores):
+    """Run a reducer on proposals; the kept indices and their scores."""
+    num_frames = len(rles[0]) if rles else 1
+    proposals = InstanceSequences(rles, class_scores, (24, 32), num_frames)
+    reduced = reducer(proposals)
+    rows = [id(row) for row in rles]
+    return [rows.index(id(row)) for row in reduced.masks], reduced.class_scores
+
+
 def brute_force_nms(scores, ious, iou_thr, score_thr):
     remaining = list(range(len(scores)))
     keep = []
@@ -65,10 +75,10 @@ def test_sequence_nms_equals_brute_force(seed):
     dense, rles = random_sequences(rng, 12)
     # near duplicates, so that something is suppressed
     dense = np.concatenate([dense, dense[:4]])
-    rles = rles + rles[:4]
+    rles = rles + [list(row) for row in rles[:4]]
     class_scores = rng.random((16, 3))
-    keep, kept_scores = SequenceNMS(
-        iou_thr=0.5, score_thr=0.2)(rles, class_scores)
+    keep, kept_scores = reduce(
+        SequenceNMS(iou_thr=0.5, score_thr=0.2), rles, class_scores)
     expected = brute_force_nms(
         class_scores.max(1), brute_force_iou(dense), 0.5, 0.2)
     assert keep == expected
@@ -93,18 +103,18 @@ def test_gaussian_soft_nms():
 
 def test_category_aware_keeps_a_sequence_under_several_categories():
     _, rles = random_sequences(np.random.default_rng(0), 1)
-    rles = rles * 2  # two identical sequences
+    rles = [rles[0], list(rles[0])]  # two identical sequences
     class_scores = np.array([[0.6, 0.3], [0.5, 0.4]])
-    keep, scores = SequenceNMS(category_aware=True)(rles, class_scores)
+    keep, scores = reduce(SequenceNMS(category_aware=True), rles, class_scores)
     # identical sequences: merged by the first pass (IoU 1 >= 0.9)
     assert keep == [0]
     np.testing.assert_allclose(scores, [[0.6, 0.3]])
-    keep, _ = SequenceNMS()(rles, class_scores)
+    keep, _ = reduce(SequenceNMS(), rles, class_scores)
     assert keep == [0]
 
 
 def test_no_sequences():
-    keep, scores = SequenceNMS()([], np.zeros((0, 3)))
+    keep, scores = reduce(SequenceNMS(), [], np.zeros((0, 3)))
     assert keep == [] and scores.shape == (0, 3)
 
 

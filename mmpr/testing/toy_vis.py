@@ -42,6 +42,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from mmpr.datasets.davis_uvos_dataset import davis_palette
+
 VIDEO_CLASSES = ('disc', 'square', 'triangle')
 COCO_CLASSES = VIDEO_CLASSES + ('star', )
 COCO_CATEGORY_IDS = {'disc': 1, 'square': 3, 'triangle': 5, 'star': 8}
@@ -459,21 +461,6 @@ def write_coco(out_dir: str, size: ToyVISSize, seed: int) -> dict:
             dict(supercategory='shape', id=COCO_CATEGORY_IDS[name], name=name)
             for name in COCO_CLASSES
         ])
-
-
-def davis_palette() -> np.ndarray:
-    """The DAVIS (PASCAL VOC) annotation palette.
-
-    Returns:
-        np.ndarray: (256, 3) uint8 RGB colour of every index.
-    """
-    index = np.arange(256)
-    palette = np.zeros((256, 3), np.uint8)
-    for bit in range(8):
-        for channel in range(3):
-            palette[:, channel] |= (((index >> (3 * bit + channel)) & 1) <<
-                                    (7 - bit)).astype(np.uint8)
-    return palette
 
 
 def write_davis(out_dir: str, size: ToyVISSize, seed: int) -> str:

@@ -9,9 +9,9 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from PIL import Image
 
-from mmpr.datasets.toy_vis import (COCO_CLASSES, PRESETS, VIDEO_CLASSES,
-                                   davis_palette, make_toy_vis)
 from mmpr.registry import DATASETS
+from mmpr.testing.toy_vis import (COCO_CLASSES, PRESETS, VIDEO_CLASSES,
+                                  davis_palette, make_toy_vis)
 
 SMALL = dict(train_videos=2, valid_videos=1, coco_images=3)
 

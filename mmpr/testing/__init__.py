@@ -1,0 +1,1 @@
+"""Data generators for tests and demos: the synthetic toy VIS set."""
