@@ -20,6 +20,26 @@ def load_tool(relpath: str) -> ModuleType:
     return module
 
 
+def frame_samples(num_frames: int, height: int, width: int) -> list:
+    """``num_frames`` unpadded frames of (height, width), as
+    ``SeqMaskRCNN.predict`` hands them to the propagator."""
+    from mmdet.structures import DetDataSample
+    return [
+        DetDataSample(
+            metainfo=dict(
+                img_shape=(height, width),
+                ori_shape=(height, width),
+                batch_input_shape=(height, width),
+                pad_shape=(height, width),
+                scale_factor=(1.0, 1.0))) for _ in range(num_frames)
+    ]
+
+
+@pytest.fixture(scope='session', name='frame_samples')
+def frame_samples_fixture():
+    return frame_samples
+
+
 @pytest.fixture(scope='session')
 def repo_root() -> str:
     return REPO_ROOT

@@ -69,6 +69,9 @@ def main() -> None:
         if not args.out.endswith('.json'):
             raise SystemExit('error: --out must name a .json file')
         cfg.test_evaluator.outfile_prefix = osp.splitext(args.out)[0]
+    elif cfg.test_evaluator.get('outfile_prefix', '') is None:
+        # configs name no output path: the results go to the work dir
+        cfg.test_evaluator.outfile_prefix = osp.join(cfg.work_dir, 'results')
     if 'propagator' in cfg.model:  # mmpr's SeqMaskRCNN, not a peer model
         cfg.model.propagator.progress = True
         cfg.custom_hooks = cfg.get('custom_hooks',

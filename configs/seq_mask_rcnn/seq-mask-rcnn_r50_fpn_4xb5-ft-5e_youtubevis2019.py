@@ -6,9 +6,8 @@ _base_ = './seq-mask-rcnn_r50_fpn_4xb5-main-4e_youtubevis2019-coco.py'
 
 # YouTube-VIS pairs only, 5 epochs at a fixed lr of 5e-5 (paper Sec. 4.2,
 # supplement D; the authors' configs: lr 3.33e-5, / 10 after epoch 2 of 4)
-train_dataloader = dict(
-    sampler=dict(type='TrackImgSampler'),
-    dataset=dict(_base_.train_dataset, _delete_=True))
+# (the inherited ConcatTrackImgSampler is TrackImgSampler on one dataset)
+train_dataloader = dict(dataset=dict(_base_.train_dataset, _delete_=True))
 train_cfg = dict(max_epochs=5)
 optim_wrapper = dict(optimizer=dict(lr=5e-5))
 param_scheduler = []

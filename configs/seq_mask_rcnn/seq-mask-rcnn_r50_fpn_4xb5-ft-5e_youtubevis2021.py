@@ -1,15 +1,11 @@
-# Seq Mask R-CNN R50, fine-tuning stage on YouTube-VIS 2021 (paper Sec. 4.2),
-# from the checkpoint of the main-training stage:
-#   python tools/train.py this config --cfg-options \
-#       load_from=work_dirs/seq-mask-rcnn_r50_fpn_4xb5-main-4e_youtubevis2021-coco/epoch_4.pth  # noqa: E501
-_base_ = './seq-mask-rcnn_r50_fpn_4xb5-main-4e_youtubevis2021-coco.py'
+# Seq Mask R-CNN R50, fine-tuning stage on YouTube-VIS 2021: the 2019 config
+# with the 2021 data, from the checkpoint of
+# seq-mask-rcnn_r50_fpn_4xb5-main-4e_youtubevis2021-coco.py (--cfg-options
+# load_from=work_dirs/<that config>/epoch_4.pth).
+_base_ = [
+    './seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py',
+    '../_base_/datasets/youtube_vis_2021.py'
+]
 
-# YouTube-VIS pairs only, 5 epochs at a fixed lr of 5e-5 (paper Sec. 4.2,
-# supplement D; the authors' configs: lr 3.33e-5, / 10 after epoch 2 of 4)
-train_dataloader = dict(
-    sampler=dict(type='TrackImgSampler'),
-    dataset=dict(_base_.train_dataset, _delete_=True))
-train_cfg = dict(max_epochs=5)
-optim_wrapper = dict(optimizer=dict(lr=5e-5))
-param_scheduler = []
-load_from = None  # the main-training checkpoint: --cfg-options load_from=...
+train_dataloader = dict(dataset=_base_.youtube_vis_2021_train)
+test_dataloader = dict(dataset=_base_.youtube_vis_2021_test)

@@ -57,6 +57,5 @@ test_dataloader = dict(
                 type='PackTrackInputs', meta_keys=('video_name', 'file_name'))
         ]))
 test_evaluator = dict(
-    _delete_=True,
-    type='DAVISUVOSMetric',
-    outfile_prefix='work_dirs/toy_davis_results')
+    _delete_=True, type='DAVISUVOSMetric',
+    outfile_prefix=None)  # tools/test.py writes to <work_dir>/results

@@ -3,7 +3,6 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from pycocotools import mask as mask_utils
@@ -20,20 +19,9 @@ def straightforward(load_tool):
     return load_tool('analysis_tools/straightforward_propagator.py')
 
 
-def frame_samples(num_frames):
-    return [
-        DetDataSample(
-            metainfo=dict(
-                img_shape=(H, W),
-                ori_shape=(H, W),
-                batch_input_shape=(H, W),
-                pad_shape=(H, W),
-                scale_factor=(1.0, 1.0))) for _ in range(num_frames)
-    ]
-
-
 def test_straightforward_path_gives_the_same_proposals(repo_root,
-                                                       straightforward):
+                                                       straightforward,
+                                                       frame_samples):
     cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
     cfg.model.test_cfg.rcnn.update(score_thr=0.0, max_per_img=2)  # O = 2
     torch.manual_seed(0)
@@ -54,9 +42,9 @@ def test_straightforward_path_gives_the_same_proposals(repo_root,
     # key frames 0, 2, 5: the last one propagates backward only
     settings = dict(num_key_frames=3, key_frame_mode='uniform', mem_step=2)
     default = MemoryKPropagator(**settings).propose(model, frames,
-                                                    frame_samples(6))
+                                                    frame_samples(6, H, W))
     straight = straightforward.StraightforwardPropagator(**settings).propose(
-        model, frames, frame_samples(6))
+        model, frames, frame_samples(6, H, W))
     assert len(default) == len(straight) == 6
     np.testing.assert_allclose(
         straight.class_scores, default.class_scores, rtol=0, atol=1e-4)

@@ -107,7 +107,7 @@ def test_toy_davis_trains_and_prints_jf(repo_root, workspace):
     log = tested.stdout + tested.stderr
     for key in ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F'):
         assert key in log
-    pngs = os.listdir(workspace / 'work_dirs' / 'toy_davis_results')
+    pngs = os.listdir(osp.join(work_dir, 'results'))  # <work dir>/results
     assert len(pngs) == 2  # one folder per toy val sequence
 
 

@@ -61,4 +61,5 @@ test_dataloader = dict(
         pipeline=test_pipeline))
 test_cfg = dict(type='TestLoop')
 test_evaluator = dict(
-    type='DAVISUVOSMetric', outfile_prefix='work_dirs/davis_uvos_results')
+    type='DAVISUVOSMetric',
+    outfile_prefix=None)  # tools/test.py writes to <work_dir>/results

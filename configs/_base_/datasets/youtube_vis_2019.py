@@ -73,6 +73,5 @@ test_dataloader = dict(
 test_cfg = dict(type='TestLoop')
 # the official valid split has no annotations: write the submission zip
 test_evaluator = dict(
-    type='YouTubeVISMetric',
-    format_only=True,
-    outfile_prefix=f'work_dirs/youtube_vis_{dataset_version}_results')
+    type='YouTubeVISMetric', format_only=True,
+    outfile_prefix=None)  # tools/test.py writes to <work_dir>/results

@@ -3,7 +3,6 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
@@ -147,18 +146,6 @@ def detect_given_masks(model, monkeypatch, masks):
     monkeypatch.setattr(model, 'detect_key_frame', detect_key_frame)
 
 
-def frame_samples(num_frames):
-    return [
-        DetDataSample(
-            metainfo=dict(
-                img_shape=(H, W),
-                ori_shape=(H, W),
-                batch_input_shape=(H, W),
-                pad_shape=(H, W),
-                scale_factor=(1.0, 1.0))) for _ in range(num_frames)
-    ]
-
-
 def static_video(num_frames):
     """A textured square on noise, still: (T, 3, H, W) and its mask."""
     generator = torch.Generator().manual_seed(0)
@@ -169,14 +156,15 @@ def static_video(num_frames):
     return frame.expand(num_frames, -1, -1, -1).contiguous(), mask
 
 
-def test_static_video_keeps_the_mask(toy_model, monkeypatch):
+def test_static_video_keeps_the_mask(toy_model, monkeypatch, frame_samples):
     frames, mask = static_video(num_frames=7)
     copy_head(toy_model, frames[:1], mask)
     detect_given_masks(toy_model, monkeypatch, mask)
     # mem_step 5: within these 7 frames the memory holds the key frame only
     propagator = MemoryKPropagator(num_key_frames=2, mem_step=5)
     with StageTimer() as timer:
-        proposals = propagator.propose(toy_model, frames, frame_samples(7))
+        proposals = propagator.propose(toy_model, frames,
+                                       frame_samples(7, H, W))
     # key frames 0 and 3, one instance each (sequences 0 and 1): propagated
     # both ways from 3
     assert len(proposals) == 2 and proposals.mask_size == (H, W)
@@ -203,19 +191,20 @@ def test_static_video_keeps_the_mask(toy_model, monkeypatch):
             'encoding'} <= set(timer.seconds)
 
 
-def test_empty_masks_are_absent(toy_model, monkeypatch):
+def test_empty_masks_are_absent(toy_model, monkeypatch, frame_samples):
     frames, mask = static_video(num_frames=3)
     detect_given_masks(toy_model, monkeypatch,
                        torch.cat([mask, torch.zeros_like(mask)]))
     proposals = MemoryKPropagator(num_key_frames=1).propose(
-        toy_model, frames, frame_samples(3))
+        toy_model, frames, frame_samples(3, H, W))
     # the empty detection is never present: no mask, zero class scores
     assert proposals.masks[1][0] is None
     assert proposals.masks[0][0] is not None
     assert not proposals.class_scores[1].any()
 
 
-def test_memory_cap_keeps_the_key_frame_entry(toy_model, monkeypatch):
+def test_memory_cap_keeps_the_key_frame_entry(toy_model, monkeypatch,
+                                              frame_samples):
     frames, mask = static_video(num_frames=8)
     detect_given_masks(toy_model, monkeypatch, mask)
     head = toy_model.prop_head
@@ -229,7 +218,7 @@ def test_memory_cap_keeps_the_key_frame_entry(toy_model, monkeypatch):
     monkeypatch.setattr(head, 'segment', spy)
     MemoryKPropagator(
         num_key_frames=1, mem_step=1,
-        max_memory=3).propose(toy_model, frames, frame_samples(8))
+        max_memory=3).propose(toy_model, frames, frame_samples(8, H, W))
     # one stream from frame 0; frame t reads the memory of frames < t
     sizes = [keys.size(2) for ((keys, _), ) in memories]
     assert sizes == [1, 2, 3, 3, 3, 3, 3]
