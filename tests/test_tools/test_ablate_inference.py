@@ -13,6 +13,7 @@ from pycocotools import mask as mask_utils
 
 from mmpr.models.reducers import SequenceNMS
 from mmpr.registry import MODELS
+from mmpr.structures import InstanceSequences
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 TOOL = 'tools/analysis_tools/ablate_inference.py'
@@ -27,14 +28,16 @@ def test_no_reduction_keeps_every_proposal(load_tool):
     # two exact duplicates, one absent sequence, one scoring 0
     masks = [[rle, rle], [rle, rle], [None, None], [rle, None]]
     scores = np.array([[0.9, 0.1], [0.8, 0.1], [0.5, 0.0], [0.0, 0.0]])
+    proposals = InstanceSequences(masks, scores, (8, 8), 2)
     with tool.overridden(model, tool.NO_REDUCTION):
-        keep, kept_scores = model.reducer(masks, scores)
-    assert keep == [0, 1, 2, 3]
-    np.testing.assert_array_equal(kept_scores, scores)
+        kept = model.reducer(proposals)
+    rows = [id(row) for row in masks]
+    assert [rows.index(id(row)) for row in kept.masks] == [0, 1, 2, 3]
+    np.testing.assert_array_equal(kept.class_scores, scores)
     # the config's reducer is restored
     assert model.reducer.category_aware
     assert model.reducer.iou_thr == 0.5 and model.reducer.score_thr == 0.05
-    assert len(model.reducer(masks, scores)[0]) < 4
+    assert len(model.reducer(proposals)) < 4
 
 
 def test_key_frame_nms_setting_restores_the_test_cfg(load_tool):
