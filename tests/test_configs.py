@@ -14,8 +14,8 @@ from mmpr.registry import DATA_SAMPLERS, DATASETS, MODELS, TRANSFORMS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
-    osp.relpath(path, REPO_ROOT)
-    for path in glob.glob(osp.join(REPO_ROOT, 'configs', '*', '*.py'))
+    osp.relpath(path, REPO_ROOT) for path in glob.glob(
+        osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in path)
 
 
@@ -35,6 +35,34 @@ def registered_types(node, registry_of_key):
     elif isinstance(node, (list, tuple)):
         for value in node:
             yield from registered_types(value, registry_of_key)
+
+
+def check_authors_settings(cfg, model):
+    """The authors' evaluation run (facts of their code, see the base)."""
+    davis = 'davis' in cfg.filename
+    propagator = model.propagator
+    assert propagator.key_frame_mode == 'uniform'
+    assert propagator.resegment_key_frames
+    assert propagator.num_key_frames == (8 if davis else 5)
+    if davis:  # mem_step = max(T // 10, 1)
+        assert propagator.mem_num == 10
+    else:  # every frame joins the memory
+        assert propagator.mem_step == 1 and propagator.mem_num is None
+    assert model.test_cfg.key_frame_mask_nms == 0.2
+    assert model.test_cfg.rpn.max_per_img == 200
+    assert type(
+        model.rpn_head.prior_generator).__name__ == ('LegacyAnchorGenerator')
+    assert type(model.roi_head.bbox_head.bbox_coder).__name__ == (
+        'LegacyDeltaXYWHBBoxCoder')
+    roi_layer = model.roi_head.bbox_roi_extractor.roi_layers[0]
+    assert not roi_layer.aligned and roi_layer.sampling_ratio == 2
+    reducer = model.reducer
+    assert reducer.soft == davis
+    if '-ca_' in cfg.filename:
+        assert reducer.category_aware
+        assert cfg.test_evaluator.category_score_thr == 0.001
+    else:
+        assert not reducer.category_aware
 
 
 @pytest.mark.parametrize('config', CONFIGS)
@@ -62,6 +90,9 @@ def test_config_builds_model(config):
         assert num_classes == 40
     elif 'davis' in config:
         assert num_classes == 1
+    if '_authors' in config:
+        check_authors_settings(cfg, model)
+        return
     # {gpus}xb{batch} in the name: the per-GPU batch, and the whole batch
     # that auto_scale_lr scales the lr from
     gpus, batch = map(int, re.search(r'_(\d+)xb(\d+)-', config).groups())

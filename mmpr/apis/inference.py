@@ -178,7 +178,8 @@ def _propagator_settings(model: nn.Module, key_frames: Optional[int],
                          mem_step: Optional[int]) -> Iterator[None]:
     """Set the propagator's K and memory step for one call."""
     propagator = model.propagator
-    saved = propagator.num_key_frames, propagator.mem_step
+    saved = (propagator.num_key_frames, propagator.mem_step,
+             propagator.mem_num)
     if key_frames is not None:
         if key_frames < 0:
             raise ValueError(f'key_frames must be >= 0, got {key_frames}')
@@ -186,8 +187,9 @@ def _propagator_settings(model: nn.Module, key_frames: Optional[int],
     if mem_step is not None:
         if mem_step < 1:
             raise ValueError(f'mem_step must be >= 1, got {mem_step}')
-        propagator.mem_step = mem_step
+        propagator.mem_step, propagator.mem_num = mem_step, None
     try:
         yield
     finally:
-        propagator.num_key_frames, propagator.mem_step = saved
+        (propagator.num_key_frames, propagator.mem_step,
+         propagator.mem_num) = saved

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 CONFIG = 'seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
-INDEXED = ('configs/seq_mask_rcnn', 'configs/toy')
+INDEXED = ('configs/seq_mask_rcnn', 'configs/seq_mask_rcnn/authors',
+           'configs/toy')
 # what a wheel must ship under mmpr/.mim for openmim
 MIM_FILES = ('model-index.yml', 'configs/seq_mask_rcnn/metafile.yml',
              'configs/toy/metafile.yml', f'configs/toy/{CONFIG}',

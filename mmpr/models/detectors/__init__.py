@@ -1,3 +1,3 @@
-from .seq_mask_rcnn import FrameFeatures, SeqMaskRCNN
+from .seq_mask_rcnn import FrameFeatures, SeqMaskRCNN, mask_nms
 
-__all__ = ['FrameFeatures', 'SeqMaskRCNN']
+__all__ = ['FrameFeatures', 'SeqMaskRCNN', 'mask_nms']

@@ -4,7 +4,7 @@ Paper Sec. 3.1.3 and Fig. 4. Shape shorthand: N frame pairs in a batch, K
 guidance instances over the whole batch, (H, W) the padded input size.
 """
 import copy
-from typing import NamedTuple, Tuple
+from typing import List, NamedTuple, Tuple
 
 import torch
 from mmdet.models.detectors import TwoStageDetector
@@ -42,6 +42,31 @@ class FrameFeatures(NamedTuple):
         return head, tail
 
 
+def mask_nms(masks: Tensor, iou_thr: float) -> Tensor:
+    """Class-agnostic greedy NMS on masks in the given (score) order.
+
+    The authors' key-frame step (their ``utils.MaskNMS``): a mask whose IoU
+    with an already kept one is at least ``iou_thr`` is dropped, so that one
+    object detected under two classes does not become two memories.
+
+    Args:
+        masks (Tensor): (N, H, W) bool masks, highest score first.
+        iou_thr (float): Suppression threshold (the authors': 0.2).
+
+    Returns:
+        Tensor: (N', ) indices of the kept masks, in order.
+    """
+    flat = masks.flatten(1).float()
+    inter = flat @ flat.T
+    areas = flat.sum(1)
+    ious = inter / (areas[:, None] + areas[None, :] - inter).clamp(min=1)
+    keep: List[int] = []
+    for i in range(len(masks)):
+        if all(ious[i, k] < iou_thr for k in keep):
+            keep.append(i)
+    return torch.as_tensor(keep, dtype=torch.long, device=masks.device)
+
+
 @MODELS.register_module()
 class SeqMaskRCNN(TwoStageDetector):
     """Mask R-CNN with a Seq-Prop head, trained on guidance/query pairs.
@@ -71,7 +96,11 @@ class SeqMaskRCNN(TwoStageDetector):
         train_cfg (dict): mmdet's ``rpn``/``rpn_proposal``/``rcnn`` plus
             ``prop``, the prop head's ``train_cfg``
             (``dict(max_objects=5, guidance='predicted')``).
-        test_cfg (dict): mmdet's ``rpn``/``rcnn``.
+        test_cfg (dict): mmdet's ``rpn``/``rcnn``, plus
+            ``key_frame_mask_nms`` (float, optional): the mask IoU at which
+            a key-frame detection is dropped as a duplicate of a
+            higher-scoring one, across classes (the authors' code: 0.2;
+            absent or None: off).
         data_preprocessor (dict, optional): A ``TrackDataPreprocessor`` with
             ``pad_mask=True``.
         init_cfg (dict, optional): Initialisation config.
@@ -236,7 +265,8 @@ class SeqMaskRCNN(TwoStageDetector):
         """Mask R-CNN on one frame's features: its top O instances.
 
         The top ``test_cfg.rcnn.max_per_img`` (O) detections above
-        ``test_cfg.rcnn.score_thr``, highest score first.
+        ``test_cfg.rcnn.score_thr``, highest score first, without the
+        duplicates ``test_cfg.key_frame_mask_nms`` removes (:func:`mask_nms`).
 
         Args:
             feats (FrameFeatures): The frame's features (batch of one).
@@ -253,6 +283,9 @@ class SeqMaskRCNN(TwoStageDetector):
             result = self.roi_head.predict(
                 feats.fpn, proposals, [sample], rescale=False)[0]
             result = result[result.scores.argsort(descending=True)]
+            iou_thr = (self.test_cfg or {}).get('key_frame_mask_nms')
+            if iou_thr is not None and len(result) > 1:
+                result = result[mask_nms(result.masks, iou_thr)]
             height, width = sample.img_shape[:2]
             masks = result.masks.new_zeros(
                 (len(result), *sample.batch_input_shape))

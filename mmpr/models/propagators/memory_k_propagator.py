@@ -138,6 +138,9 @@ class MemoryKPropagator:
         mem_step (int): A propagated frame joins the memory every
             ``mem_step`` frames from the key frame (paper: 5; the authors'
             YouTube-VIS setting: 1). Defaults to 5.
+        mem_num (int, optional): Instead of ``mem_step``, about this many
+            memory entries per video: ``mem_step = max(T // mem_num, 1)``
+            (the authors' DAVIS-UVOS setting: 10). Defaults to None.
         max_memory (int, optional): Most memory entries; beyond it the
             oldest entry after the key frame's is dropped. Defaults to None
             (unbounded, as the paper).
@@ -147,6 +150,11 @@ class MemoryKPropagator:
             activations). Defaults to 8.
         read_budget_mb (int): Bound of one memory read's affinity matrix;
             instances are read in chunks that fit. Defaults to 256.
+        resegment_key_frames (bool): Keep (and classify) on a key frame the
+            prop head's segmentation of the frame from its own memory, with
+            the soft aggregation of its instances, instead of the detector's
+            masks (the authors' code); the memory still holds the detector's
+            masks. Defaults to False.
         progress (bool): Show a progress bar over the frames of each pass.
             Defaults to False.
     """
@@ -155,24 +163,36 @@ class MemoryKPropagator:
                  num_key_frames: int = 6,
                  key_frame_mode: str = 'paper',
                  mem_step: int = 5,
+                 mem_num: Optional[int] = None,
                  max_memory: Optional[int] = None,
                  mask_thr: float = 0.5,
                  chunk_size: int = 8,
                  read_budget_mb: int = 256,
+                 resegment_key_frames: bool = False,
                  progress: bool = False) -> None:
         select_key_frames(1, num_key_frames, key_frame_mode)  # check mode
         if mem_step < 1:
             raise ValueError(f'mem_step must be >= 1, got {mem_step}')
+        if mem_num is not None and mem_num < 1:
+            raise ValueError(f'mem_num must be >= 1, got {mem_num}')
         if max_memory is not None and max_memory < 1:
             raise ValueError(f'max_memory must be >= 1, got {max_memory}')
         self.num_key_frames = num_key_frames
         self.key_frame_mode = key_frame_mode
         self.mem_step = mem_step
+        self.mem_num = mem_num
         self.max_memory = max_memory
         self.mask_thr = mask_thr
         self.chunk_size = chunk_size
         self.read_budget = read_budget_mb * 2**20
+        self.resegment_key_frames = resegment_key_frames
         self.progress = progress
+
+    def video_mem_step(self, num_frames: int) -> int:
+        """The memory step of a video of ``num_frames`` frames."""
+        if self.mem_num:
+            return max(num_frames // self.mem_num, 1)
+        return self.mem_step
 
     @torch.no_grad()
     def propose(self, model, frames: Tensor,
@@ -253,7 +273,19 @@ class MemoryKPropagator:
         if not len(masks):
             return None
         sequences = proposals.add(t, len(masks))
-        self._record(model, proposals, t, sequences, masks, feats)
+        kept = masks
+        if self.resegment_key_frames:
+            stream = self._start_stream(model, t, sequences, feats.fpn[0],
+                                        masks)
+            head = model.prop_head
+            with timed_stage('propagation', masks.device):
+                probs = head.segment(
+                    [(stream.memory_keys, stream.memory_values)],
+                    self._encode_query(head, feats, len(masks)),
+                    chunk_size=self.chunk_size,
+                    read_budget=self.read_budget)[0]
+            kept = probs > self.mask_thr
+        self._record(model, proposals, t, sequences, kept, feats)
         return masks
 
     def _record(self, model, proposals: _Proposals, t: int,
@@ -297,6 +329,7 @@ class MemoryKPropagator:
         if not streams:
             return
         head, p2 = model.prop_head, feats.fpn[0]
+        mem_step = self.video_mem_step(proposals.num_frames)
         with timed_stage('propagation', p2.device):
             query = self._encode_query(
                 head, feats, sum(len(stream.sequences) for stream in streams))
@@ -307,7 +340,7 @@ class MemoryKPropagator:
                 chunk_size=self.chunk_size,
                 read_budget=self.read_budget)
             for stream, probs in zip(streams, per_stream):
-                if (t - stream.key_frame) * direction % self.mem_step == 0:
+                if (t - stream.key_frame) * direction % mem_step == 0:
                     self._memorize(head, stream, p2, probs)
         self._record(model, proposals, t,
                      [s for stream in streams for s in stream.sequences],

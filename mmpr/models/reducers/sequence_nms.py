@@ -122,6 +122,11 @@ class SequenceNMS:
             sequence is always kept). Defaults to 0.05 (authors' code).
         category_aware (bool): Use the category-aware reduction. Defaults to
             False.
+        soft (bool): Instead of the greedy pass, Gaussian soft-NMS of the
+            sequence scores with ``soft_sigma``, floor
+            ``category_score_thr`` and at most ``max_per_category``
+            sequences (the authors' DAVIS-UVOS reduction: 0.5, 0.001, 20).
+            Defaults to False.
         category_aware_iou_thr (float): IoU threshold of its first pass.
             Defaults to 0.9.
         soft_sigma (float): Gaussian soft-NMS sigma. Defaults to 0.5.
@@ -134,13 +139,18 @@ class SequenceNMS:
                  iou_thr: float = 0.5,
                  score_thr: float = 0.05,
                  category_aware: bool = False,
+                 soft: bool = False,
                  category_aware_iou_thr: float = 0.9,
                  soft_sigma: float = 0.5,
                  category_score_thr: float = 0.001,
                  max_per_category: int = 100) -> None:
         self.iou_thr = iou_thr
         self.score_thr = score_thr
+        if soft and category_aware:
+            raise ValueError('SequenceNMS: soft and category_aware are two '
+                             'reductions; choose one')
         self.category_aware = category_aware
+        self.soft = soft
         self.category_aware_iou_thr = category_aware_iou_thr
         self.soft_sigma = soft_sigma
         self.category_score_thr = category_score_thr
@@ -163,6 +173,17 @@ class SequenceNMS:
         ious = sequence_iou(sequences.masks)
         class_scores = sequences.class_scores
         scores = class_scores.max(axis=1)
+        if self.soft:
+            decayed = gaussian_soft_nms(scores, ious, self.soft_sigma,
+                                        self.category_score_thr,
+                                        self.max_per_category)
+            keep = [
+                int(k) for k in np.argsort(-decayed, kind='stable')
+                if decayed[k] >= 0
+            ]
+            # the decayed score of a sequence scales all its class scores
+            factor = decayed[keep] / np.maximum(scores[keep], 1e-12)
+            return sequences.select(keep, class_scores[keep] * factor[:, None])
         if not self.category_aware:
             return sequences.select(
                 greedy_nms(scores, ious, self.iou_thr, self.score_thr))

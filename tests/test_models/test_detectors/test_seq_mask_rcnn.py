@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
-from mmpr.models import SeqMaskRCNN
+from mmpr.models import SeqMaskRCNN, mask_nms
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences
 from mmpr.utils import StageTimer
@@ -215,3 +215,55 @@ def test_key_frame_detection_and_mask_classification(model):
 def test_predict_takes_one_video(model):
     with pytest.raises(ValueError, match='one video per batch'):
         model.predict(torch.zeros(2, 1, 3, H, W), [TrackDataSample()] * 2)
+
+
+def box_masks(*boxes):
+    masks = torch.zeros(len(boxes), 20, 20, dtype=torch.bool)
+    for mask, (x0, y0, x1, y1) in zip(masks, boxes):
+        mask[y0:y1, x0:x1] = True
+    return masks
+
+
+def test_mask_nms_in_score_order():
+    # 0 and 1 are one object under two classes; 2 overlaps 0 with IoU 0.18
+    masks = box_masks((0, 0, 10, 10), (0, 0, 10, 10), (7, 0, 17, 10),
+                      (12, 12, 20, 20))
+    assert mask_nms(masks, 0.2).tolist() == [0, 2, 3]
+    assert mask_nms(masks, 0.1).tolist() == [0, 3]
+    # the order given is the score order: the first of a pair stays
+    assert mask_nms(masks[[1, 0, 3]], 0.2).tolist() == [0, 2]
+    assert mask_nms(masks[:0], 0.2).tolist() == []
+
+
+def test_key_frame_mask_nms_leaves_no_duplicate(model):
+    model.eval()
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=(H, W),
+            ori_shape=(H, W),
+            pad_shape=(H, W),
+            batch_input_shape=(H, W),
+            scale_factor=(1.0, 1.0)))
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    try:
+        with torch.no_grad():
+            feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+            plain = model.detect_key_frame(feats, sample)
+            model.test_cfg['key_frame_mask_nms'] = 0.2
+            reduced = model.detect_key_frame(feats, sample)
+    finally:
+        model.test_cfg.pop('key_frame_mask_nms', None)
+        rcnn_cfg.score_thr = score_thr
+        model.train()
+
+    def max_iou(masks):
+        flat = masks.flatten(1).float()
+        inter = flat @ flat.T
+        union = flat.sum(1)[:, None] + flat.sum(1)[None] - inter
+        return (inter / union.clamp(min=1)).fill_diagonal_(0).max()
+
+    assert max_iou(plain.masks) >= 0.2  # the untrained detector repeats
+    assert 0 < len(reduced) < len(plain)
+    assert max_iou(reduced.masks) < 0.2
+    assert (reduced.scores[:-1] >= reduced.scores[1:]).all()

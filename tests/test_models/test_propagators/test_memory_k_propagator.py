@@ -225,3 +225,46 @@ def test_memory_cap_keeps_the_key_frame_entry(toy_model, monkeypatch,
     key_entry = memories[0][0][0][:, :, 0]
     for ((keys, _), ) in memories:
         torch.testing.assert_close(keys[:, :, 0], key_entry)
+
+
+def test_resegmented_key_frames(toy_model, monkeypatch, frame_samples):
+    frames, mask = static_video(num_frames=4)
+    copy_head(toy_model, frames[:1], mask)
+    detect_given_masks(toy_model, monkeypatch, mask)
+    truth = mask_utils.encode(
+        np.asfortranarray(mask[0].numpy().astype(np.uint8)))
+    plain, resegmented = (
+        MemoryKPropagator(
+            num_key_frames=1, mem_step=5,
+            resegment_key_frames=option).propose(toy_model, frames,
+                                                 frame_samples(4, H, W))
+        for option in (False, True))
+    # the detector's mask, or the head's segmentation of the key frame from
+    # the key frame's memory: on a still video, what every later frame gets
+    assert mask_utils.iou([plain.masks[0][0]], [truth], [0]) == 1
+    assert resegmented.masks[0][0] != plain.masks[0][0]
+    assert resegmented.masks[0][0] == plain.masks[0][1]
+    # the memory still holds the detector's mask: propagation is unchanged
+    assert resegmented.masks[0][1:] == plain.masks[0][1:]
+
+
+def test_mem_num_sets_the_memory_step_per_video(toy_model, monkeypatch,
+                                                frame_samples):
+    frames, mask = static_video(num_frames=9)
+    detect_given_masks(toy_model, monkeypatch, mask)
+    head = toy_model.prop_head
+    sizes = []
+    segment = head.segment
+
+    def spy(memory, query, **kwargs):
+        sizes.append(memory[0][0].size(2))
+        return segment(memory, query, **kwargs)
+
+    monkeypatch.setattr(head, 'segment', spy)
+    # T = 9, mem_num = 3: a frame joins the memory every 3 frames
+    MemoryKPropagator(
+        num_key_frames=1, mem_step=1,
+        mem_num=3).propose(toy_model, frames, frame_samples(9, H, W))
+    assert sizes == [1, 1, 1, 2, 2, 2, 3, 3]
+    with pytest.raises(ValueError, match='mem_num'):
+        MemoryKPropagator(mem_num=0)

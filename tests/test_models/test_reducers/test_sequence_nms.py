@@ -127,3 +127,20 @@ def test_sequence_iou_of_more_than_255_sequences():
     ious = sequence_iou([[rle, None]] * 300)
     assert ious.shape == (300, 300)
     assert np.allclose(ious, 1.0)
+
+
+def test_soft_reduction_decays_overlapping_sequences():
+    _, rles = random_sequences(np.random.default_rng(1), 2)
+    rles = [rles[0], list(rles[0]), rles[1]]  # 0 and 1 identical
+    class_scores = np.array([[0.9], [0.8], [0.0005]])
+    keep, scores = reduce(
+        SequenceNMS(soft=True, soft_sigma=0.5, category_score_thr=0.001), rles,
+        class_scores)
+    # 1 overlaps 0 fully: decayed by exp(-1 / 0.5); 2 is below the floor
+    assert keep == [0, 1]
+    np.testing.assert_allclose(scores[:, 0], [0.9, 0.8 * np.exp(-2)])
+    keep, _ = reduce(
+        SequenceNMS(soft=True, max_per_category=1), rles, class_scores)
+    assert keep == [0]
+    with pytest.raises(ValueError, match='choose one'):
+        SequenceNMS(soft=True, category_aware=True)

@@ -1,0 +1,56 @@
+# The authors' evaluation run of their released models (their repository's
+# tools/ProposeReduce and test scripts, see the README, "Using the authors'
+# models"), as overrides of an mmpr Seq Mask R-CNN:
+#   model = dict(_base_.authors_youtube_vis)   (or authors_davis)
+# Old mmdet (0.5.6) conventions the weights were trained with, as mmdet 3.3
+# ships them (configs/legacy_1.x): anchors with the old centre offset, box
+# deltas with the old +1 widths, RoIAlign without the half-pixel alignment.
+_legacy_roi_layer = dict(type='RoIAlign', sampling_ratio=2, aligned=False)
+_legacy_detector = dict(
+    rpn_head=dict(
+        anchor_generator=dict(type='LegacyAnchorGenerator', center_offset=0.5),
+        bbox_coder=dict(type='LegacyDeltaXYWHBBoxCoder')),
+    roi_head=dict(
+        bbox_roi_extractor=dict(roi_layer=_legacy_roi_layer),
+        mask_roi_extractor=dict(roi_layer=_legacy_roi_layer),
+        bbox_head=dict(bbox_coder=dict(type='LegacyDeltaXYWHBBoxCoder'))),
+    # key frames: RPN 200 proposals, score > 0.2, per-class NMS 0.5, at most
+    # 10 (the base model's test_cfg), then their class-agnostic mask NMS
+    # (utils.MaskNMS, IoU 0.2)
+    test_cfg=dict(key_frame_mask_nms=0.2))
+authors_youtube_vis = dict(
+    _legacy_detector,
+    # uniform key frames incl. the first and the last, key_num = 5; every
+    # propagated frame joins the memory (propose.mem_step = 1); the key
+    # frame's own mask is the prop head's re-segmentation of it
+    propagator=dict(
+        num_key_frames=5,
+        key_frame_mode='uniform',
+        mem_step=1,
+        resegment_key_frames=True),
+    # reduce=dict(type='seq_nms', score_thr=0.05, iou_thr=0.5)
+    reducer=dict(iou_thr=0.5, score_thr=0.05, category_aware=False))
+authors_davis = dict(
+    _legacy_detector,
+    # key_num = 8; mem_num = 10: mem_step = max(T // 10, 1)
+    propagator=dict(
+        num_key_frames=8,
+        key_frame_mode='uniform',
+        mem_num=10,
+        resegment_key_frames=True),
+    # seq_soft_nms: Gaussian, sigma 0.5, score floor 0.001, at most 20
+    reducer=dict(
+        soft=True,
+        soft_sigma=0.5,
+        category_score_thr=0.001,
+        max_per_category=20))
+# CateAwareReduce configs: seq-NMS at IoU 0.9, then per class Gaussian
+# soft-NMS (sigma 0.5, floor 0.001, at most 100); records down to 0.001
+authors_category_aware = dict(
+    reducer=dict(
+        category_aware=True,
+        category_aware_iou_thr=0.9,
+        soft_sigma=0.5,
+        category_score_thr=0.001,
+        max_per_category=100))
+authors_category_aware_records = dict(category_score_thr=0.001)

@@ -1,0 +1,13 @@
+# The authors' released R50 YouTube-VIS 2021 model, run as their evaluation run
+# (their model zoo: AP 39.6 / AR10 47.5), after
+# tools/model_converters/proposereduce_to_mmpr.py THEIR.pth
+# checkpoints/seq-mask-rcnn_r50_fpn_authors_youtubevis2021.pth --dataset
+# youtube_vis_2021 (README, "Using the authors' models"). The architecture and
+# data of the paper config; the inference and old-mmdet conventions of their
+# code.
+_base_ = [
+    '../seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2021.py',
+    '../../_base_/models/seq-mask-rcnn_authors.py'
+]
+
+model = dict(_base_.authors_youtube_vis)
