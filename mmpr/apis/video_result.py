@@ -58,11 +58,12 @@ class VideoResult:
                        sequences: InstanceSequences,
                        classes: Sequence[str],
                        score_thr: float = 0.0) -> 'VideoResult':
-        """The sequences scoring at least ``score_thr``, highest first."""
+        """The sequences present in some frame and scoring at least
+        ``score_thr``, highest first."""
         scores = sequences.scores
         keep = [
             s for s in np.argsort(-scores, kind='stable')
-            if scores[s] >= score_thr
+            if scores[s] >= score_thr and sequences.frames(s)
         ]
         return cls(sequences.select(keep), tuple(classes))
 
