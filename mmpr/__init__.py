@@ -1,10 +1,18 @@
 """mmpr: Propose-Reduce video instance segmentation on the OpenMMLab stack."""
-import mmcv
-import mmdet
-import mmengine
-from mmengine.utils import digit_version
+import warnings
 
-from .version import __version__, version_info
+# Known noise of the pinned stack, before it is imported: mmengine's
+# is_installed (every config with a `mmdet::` base) and mim import setuptools'
+# pkg_resources, which warns on every import and reload.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
+import mmcv  # noqa: E402
+import mmdet  # noqa: E402
+import mmengine  # noqa: E402
+from mmengine.utils import digit_version  # noqa: E402
+
+from .version import __version__, version_info  # noqa: E402
 
 # Supported ranges, lower bound inclusive, upper bound exclusive.
 MMCV_RANGE = ('2.0.0', '2.2.0')  # mmdet 3.3 rejects mmcv >= 2.2.0

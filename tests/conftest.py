@@ -1,8 +1,11 @@
 import importlib.util
+import os
 import os.path as osp
+import subprocess
+import sys
 from dataclasses import replace
 from types import ModuleType
-from typing import List, NamedTuple
+from typing import Dict, List, NamedTuple, Optional
 
 import numpy as np
 import pytest
@@ -33,6 +36,45 @@ def frame_samples(num_frames: int, height: int, width: int) -> list:
                 pad_shape=(height, width),
                 scale_factor=(1.0, 1.0))) for _ in range(num_frames)
     ]
+
+
+def run_tool(relpath: str,
+             *args: str,
+             cwd: Optional[str] = None,
+             **env: str) -> subprocess.CompletedProcess:
+    """Run a script under ``tools/`` in a subprocess (``env`` added to the
+    environment)."""
+    return subprocess.run(
+        [sys.executable,
+         osp.join(REPO_ROOT, 'tools', relpath), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=dict(os.environ, **env))
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess,
+                          *fragments) -> str:
+    """Check that a tool stopped with a one-line ``error: ...`` holding
+    ``fragments``, no traceback and no known warning noise; return it."""
+    assert done.returncode != 0
+    assert 'Traceback' not in done.stderr, done.stderr[-3000:]
+    assert 'pkg_resources is deprecated' not in done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert line.startswith('error: '), done.stderr[-3000:]
+    for fragment in fragments:
+        assert fragment in line, line
+    return line
+
+
+@pytest.fixture(scope='session', name='run_tool')
+def run_tool_fixture():
+    return run_tool
+
+
+@pytest.fixture(scope='session', name='assert_one_line_error')
+def assert_one_line_error_fixture():
+    return assert_one_line_error
 
 
 @pytest.fixture(scope='session', name='frame_samples')
@@ -101,3 +143,28 @@ def toy_video(tmp_path_factory) -> ToyVideoFiles:
     for t, frame in enumerate(frames):
         cv2.imwrite(str(folder / f'{t:05d}.png'), frame)  # lossless
     return ToyVideoFiles(frames, mp4, str(folder))
+
+
+TOY_CONFIGS = dict(
+    seq='configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py',
+    masktrack='configs/toy/masktrack-rcnn_r18_fpn_1xb2-1200i_toy-vis.py')
+
+
+@pytest.fixture(scope='session')
+def toy_checkpoints(tmp_path_factory) -> Dict[str, str]:
+    """Untrained checkpoints (``{'state_dict': ...}``) of the toy Seq Mask
+    R-CNN and MaskTrack R-CNN, by the keys of ``TOY_CONFIGS``."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+
+    from mmpr.registry import MODELS
+    root = tmp_path_factory.mktemp('checkpoints')
+    checkpoints = {}
+    for name, config in TOY_CONFIGS.items():
+        with DefaultScope.overwrite_default_scope('mmpr'):
+            model = MODELS.build(
+                Config.fromfile(osp.join(REPO_ROOT, config)).model)
+        checkpoints[name] = str(root / f'{name}.pth')
+        torch.save(dict(state_dict=model.state_dict()), checkpoints[name])
+    return checkpoints

@@ -15,8 +15,8 @@ import os.path as osp
 from mmengine.config import DictAction
 
 from mmpr.apis import inference_video, init_model, read_video, render_video
-from mmpr.utils import load_config
-from mmpr.visualization import atomic_path
+from mmpr.utils import load_config, make_output_dir, one_line_errors
+from mmpr.visualization import VIDEO_SUFFIXES, atomic_path
 
 
 def parse_args() -> argparse.Namespace:
@@ -78,10 +78,19 @@ def main() -> None:
         raise SystemExit(f'error: checkpoint {args.checkpoint} does not '
                          'exist; pass the .pth written by tools/train.py.')
     cfg = load_config(args.config, args.cfg_options)
+    if args.out is not None:  # a video file or a folder of frames
+        make_output_dir(
+            args.out,
+            '--out',
+            is_dir=not args.out.lower().endswith(VIDEO_SUFFIXES))
+    if args.out_json is not None:
+        make_output_dir(args.out_json, '--out-json')
     try:
-        frames, fps = read_video(args.video)
-        model = init_model(cfg, args.checkpoint, args.device)
-        result = inference_video(model, frames, args.key_frames, args.mem_step)
+        with one_line_errors():
+            frames, fps = read_video(args.video)
+            model = init_model(cfg, args.checkpoint, args.device)
+            result = inference_video(model, frames, args.key_frames,
+                                     args.mem_step)
     except (FileNotFoundError, ValueError) as error:
         raise SystemExit(f'error: {error}')
     print(f'{len(frames)} frames, {len(result.sequences)} sequences; '

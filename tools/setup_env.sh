@@ -24,7 +24,8 @@ PY="$(cd "$VENV" && pwd)/bin/python"
 pip_install() { "$PY" -m pip install --disable-pip-version-check -q "$@"; }
 
 # setuptools < 82 keeps pkg_resources (mmcv's setup.py, `mmdet::` configs,
-# mim); torch 2.13 needs >= 77.
+# mim); torch 2.13 needs >= 77. numpy comes before torch, whose import warns
+# "Failed to initialize NumPy" without it.
 pip_install -r requirements/build.txt \
   || die "could not install the build tools of requirements/build.txt"
 

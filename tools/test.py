@@ -8,10 +8,10 @@ import os
 import os.path as osp
 
 from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
-from mmpr.utils import load_config, setup_cpu_distributed
+from mmpr.utils import (build_runner, check_dataset_files, load_config,
+                        make_output_dir, one_line_errors,
+                        setup_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -84,10 +84,17 @@ def main() -> None:
             out_dir=args.show_dir,
             score_thr=args.show_score_thr)
 
+    check_dataset_files(cfg, ['test_dataloader'])
+    make_output_dir(cfg.work_dir, '--work-dir', is_dir=True)
+    if args.out is not None:
+        make_output_dir(args.out, '--out')
+    if args.show_dir is not None:
+        make_output_dir(args.show_dir, '--show-dir', is_dir=True)
+
     setup_cpu_distributed(cfg)
-    runner = (
-        RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg))
-    runner.test()
+    with one_line_errors():
+        runner = build_runner(cfg, args.checkpoint)
+        runner.test()
 
 
 if __name__ == '__main__':

@@ -5,10 +5,10 @@ import os.path as osp
 
 from mmdet.utils import setup_cache_size_limit_of_dynamo
 from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
-from mmpr.utils import load_config, setup_cpu_distributed
+from mmpr.utils import (build_runner, check_dataset_files, load_config,
+                        make_output_dir, one_line_errors,
+                        setup_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -70,10 +70,17 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
 
+    check_dataset_files(cfg, ['train_dataloader', 'val_dataloader']
+                        if cfg.get('val_cfg') else ['train_dataloader'])
+    make_output_dir(cfg.work_dir, '--work-dir', is_dir=True)
+    # a local checkpoint to start from is checked (mmengine downloads URLs)
+    load_from = cfg.get('load_from')
+    checkpoint = load_from if load_from and '://' not in load_from else None
+
     setup_cpu_distributed(cfg)
-    runner = (
-        RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg))
-    runner.train()
+    with one_line_errors():
+        runner = build_runner(cfg, checkpoint)
+        runner.train()
 
 
 if __name__ == '__main__':

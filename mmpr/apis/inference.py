@@ -19,10 +19,11 @@ from mmdet.utils import get_test_pipeline_cfg
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.model.utils import revert_sync_batchnorm
-from mmengine.runner import load_checkpoint
+from mmengine.runner import load_state_dict
 
 from mmpr.registry import DATASETS, MODELS
-from mmpr.utils import register_all_modules
+from mmpr.utils import (check_checkpoint_fits, checkpoint_state_dict,
+                        load_checkpoint_file, register_all_modules)
 from .video_reader import VideoInput, read_video
 from .video_result import VideoResult
 
@@ -51,6 +52,10 @@ def init_model(config: Union[str, Path, Config],
 
     Returns:
         nn.Module: The model, in eval mode.
+
+    Raises:
+        CheckpointError: ``checkpoint`` is no checkpoint, or one of another
+            model (most weights missing or of another shape).
     """
     if isinstance(config, (str, Path)):
         if not osp.isfile(config):
@@ -74,8 +79,12 @@ def init_model(config: Union[str, Path, Config],
             raise FileNotFoundError(
                 f'checkpoint {checkpoint} does not exist; pass the .pth '
                 'written by tools/train.py, or no checkpoint.')
-        meta = load_checkpoint(
-            model, checkpoint, map_location='cpu').get('meta', {})
+        loaded = load_checkpoint_file(checkpoint)
+        state_dict = checkpoint_state_dict(loaded)
+        name = config.filename or 'given as a Config'
+        check_checkpoint_fits(model, state_dict, checkpoint, name)
+        load_state_dict(model, state_dict)
+        meta = loaded.get('meta', {})
     dataset_meta = meta.get('dataset_meta')
     if dataset_meta is not None:
         model.dataset_meta = {k.lower(): v for k, v in dataset_meta.items()}
