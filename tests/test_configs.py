@@ -93,6 +93,13 @@ def test_config_builds_model(config):
     if '_authors' in config:
         check_authors_settings(cfg, model)
         return
+    # where the paper is silent, the authors' detector settings
+    assert model.test_cfg.key_frame_mask_nms == 0.2
+    assert model.train_cfg.rpn_proposal.max_per_img == 200
+    assert model.train_cfg.rpn.sampler.num == 64
+    assert model.train_cfg.rcnn.sampler.num == 128
+    assert model.rpn_head.loss_bbox.beta == pytest.approx(1 / 9)
+    assert model.roi_head.bbox_head.loss_bbox.beta == 1.0
     # {gpus}xb{batch} in the name: the per-GPU batch, and the whole batch
     # that auto_scale_lr scales the lr from
     gpus, batch = map(int, re.search(r'_(\d+)xb(\d+)-', config).groups())
@@ -105,7 +112,9 @@ def test_config_builds_model(config):
     elif '-ft-' in config:
         assert cfg.train_cfg.max_epochs == 5
         assert cfg.optim_wrapper.optimizer.lr == 5e-5
-        assert cfg.param_scheduler == []
+        # the authors' warm-up, then the paper's fixed lr
+        warmup, = cfg.param_scheduler
+        assert warmup.type == 'LinearLR' and warmup.end == 10
         # no work_dirs path: the README says which main-stage checkpoint
         assert cfg.load_from is None
         main_stage = config.replace('-ft-5e_',

@@ -10,5 +10,10 @@ _base_ = './seq-mask-rcnn_r50_fpn_4xb2-main-4e_davis-uvos-coco.py'
 train_dataloader = dict(dataset=dict(_base_.train_dataset, _delete_=True))
 train_cfg = dict(max_epochs=5)
 optim_wrapper = dict(optimizer=dict(lr=5e-5))
-param_scheduler = []
+# the paper gives only the fixed lr; the authors' warm-up: linear over 10
+# iterations from a third of it
+param_scheduler = [
+    dict(
+        type='LinearLR', start_factor=1.0 / 3, by_epoch=False, begin=0, end=10)
+]
 load_from = None  # the main-training checkpoint: --cfg-options load_from=...

@@ -44,15 +44,22 @@ def test_key_frame_nms_setting_restores_the_test_cfg(load_tool):
     tool = load_tool('analysis_tools/ablate_inference.py')
     nms = ConfigDict(type='nms', iou_threshold=0.5)  # per class: no key
     model = SimpleNamespace(
-        roi_head=SimpleNamespace(test_cfg=ConfigDict(nms=nms)))
-    per_class, across = tool.ablation_settings('key_frame_nms', [])
-    assert (per_class.name, across.name) == ('per class', 'across classes')
+        roi_head=SimpleNamespace(test_cfg=ConfigDict(nms=nms)),
+        test_cfg=ConfigDict(key_frame_mask_nms=0.2))
+    per_class, across, per_class_mask, across_mask = tool.ablation_settings(
+        'key_frame_nms', [])
+    assert (per_class.name,
+            across_mask.name) == ('box NMS per class',
+                                  'box NMS across classes, mask NMS 0.2')
     with tool.overridden(model, across.overrides):
         assert model.roi_head.test_cfg.nms.class_agnostic is True
+        assert model.test_cfg.key_frame_mask_nms is None
     assert 'class_agnostic' not in model.roi_head.test_cfg.nms
+    assert model.test_cfg.key_frame_mask_nms == 0.2
     nms.class_agnostic = True
-    with tool.overridden(model, per_class.overrides):
+    with tool.overridden(model, per_class_mask.overrides):
         assert model.roi_head.test_cfg.nms.class_agnostic is False
+        assert model.test_cfg.key_frame_mask_nms == 0.2
     assert model.roi_head.test_cfg.nms.class_agnostic is True
 
 

@@ -18,8 +18,10 @@ Ablations:
   ``reducer.category_aware``.
 - ``mem_step``: a frame joins the memory every 1 or 5 frames,
   ``propagator.mem_step``.
-- ``key_frame_nms``: the key-frame detections' NMS per class (the paper)
-  or across classes, ``roi_head.test_cfg.nms.class_agnostic``.
+- ``key_frame_nms``: the key-frame detections' box NMS per class (the
+  paper) or across classes, ``roi_head.test_cfg.nms.class_agnostic``, each
+  with and without the authors' class-agnostic mask NMS at IoU 0.2,
+  ``test_cfg.key_frame_mask_nms``.
 
 Per setting: AP, AP50, AP75, AR1 and AR10 (YouTube-VIS metric), the test
 run's wall time (data loading, inference, evaluation) and the model's
@@ -58,7 +60,8 @@ TITLES = dict(
     reduction='Sequence reduction (paper Table 4)',
     category_aware='Category-aware reduction (paper Table 5)',
     mem_step='Memory step',
-    key_frame_nms='Key-frame NMS: per class or across classes')
+    key_frame_nms='Key-frame NMS: box NMS per class or across classes, '
+    'mask NMS')
 _ABSENT = object()  # a test_cfg key the config does not set
 NO_REDUCTION = {
     'reducer.iou_thr': math.inf,
@@ -122,9 +125,12 @@ def ablation_settings(ablation: str, key_frames: List[int]) -> List[Setting]:
             for step in (1, 5)
         ]
     return [
-        Setting('across classes' if agnostic else 'per class',
-                {'roi_head.test_cfg.nms.class_agnostic': agnostic})
-        for agnostic in (False, True)
+        Setting(
+            ('box NMS across classes' if agnostic else 'box NMS per class') +
+            (f', mask NMS {mask_iou}' if mask_iou else ''), {
+                'roi_head.test_cfg.nms.class_agnostic': agnostic,
+                'test_cfg.key_frame_mask_nms': mask_iou
+            }) for mask_iou in (None, 0.2) for agnostic in (False, True)
     ]
 
 

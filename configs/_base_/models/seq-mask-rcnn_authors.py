@@ -13,11 +13,9 @@ _legacy_detector = dict(
     roi_head=dict(
         bbox_roi_extractor=dict(roi_layer=_legacy_roi_layer),
         mask_roi_extractor=dict(roi_layer=_legacy_roi_layer),
-        bbox_head=dict(bbox_coder=dict(type='LegacyDeltaXYWHBBoxCoder'))),
-    # key frames: RPN 200 proposals, score > 0.2, per-class NMS 0.5, at most
-    # 10 (the base model's test_cfg), then their class-agnostic mask NMS
-    # (utils.MaskNMS, IoU 0.2)
-    test_cfg=dict(key_frame_mask_nms=0.2))
+        bbox_head=dict(bbox_coder=dict(type='LegacyDeltaXYWHBBoxCoder'))))
+# key frames as the base model's test_cfg: RPN 200 proposals, score > 0.2,
+# per-class NMS 0.5, at most 10, then class-agnostic mask NMS at IoU 0.2
 authors_youtube_vis = dict(
     _legacy_detector,
     # uniform key frames incl. the first and the last, key_num = 5; every

@@ -7,8 +7,22 @@ model = dict(
     _scope_='mmpr',  # the mmdet:: base marks this dict as mmdet's
     type='SeqMaskRCNN',
     data_preprocessor=dict(type='TrackDataPreprocessor', pad_mask=True),
+    # where the paper is silent, the detector trains as in the authors' code
+    # (their fine-tuning configs, old mmdet's MaskTrack R-CNN recipe):
+    # smooth L1 box losses (RPN beta 1/9, RoI head beta 1)
+    rpn_head=dict(
+        loss_bbox=dict(
+            _delete_=True,
+            type='SmoothL1Loss',
+            beta=1.0 / 9.0,
+            loss_weight=1.0)),
     roi_head=dict(
-        bbox_head=dict(num_classes=40), mask_head=dict(num_classes=40)),
+        bbox_head=dict(
+            num_classes=40,
+            loss_bbox=dict(
+                _delete_=True, type='SmoothL1Loss', beta=1.0,
+                loss_weight=1.0)),
+        mask_head=dict(num_classes=40)),
     prop_head=dict(
         type='SeqPropHead',
         in_channels=256,  # P2 (FPN width)
@@ -30,11 +44,20 @@ model = dict(
         type='SequenceNMS', iou_thr=0.5, score_thr=0.05,
         category_aware=False),  # True: Table 5's category-aware reduction
     train_cfg=dict(
+        # authors' code: 64 anchors sampled per image, anchors crossing the
+        # image border ignored; the RoI head trains on their test-time 200
+        # proposals, 128 RoIs sampled per image (a quarter positive)
+        rpn=dict(sampler=dict(num=64), allowed_border=0),
+        rpn_proposal=dict(nms_pre=200, max_per_img=200),
+        rcnn=dict(sampler=dict(num=128)),
         # at most this many guidance instances per pair (authors' code: 5)
         prop=dict(max_objects=5)),
     test_cfg=dict(
-        # key-frame detection (authors' code): 200 proposals, score > 0.2,
-        # at most O = 10 instances per key frame
+        # key-frame detection (paper supplement; authors' code): 200
+        # proposals, score > 0.2, at most O = 10 instances per key frame,
+        # after the authors' class-agnostic mask NMS at IoU 0.2 (their
+        # utils.MaskNMS; the paper's "top 10" are these detections)
+        key_frame_mask_nms=0.2,
         rpn=dict(
             nms_pre=200,
             max_per_img=200,

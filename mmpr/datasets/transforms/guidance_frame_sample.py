@@ -57,8 +57,8 @@ class GuidanceFrameSample(BaseFrameSample):
     :class:`mmdet.datasets.BaseVideoDataset` when it is indexed with a
     ``(video_idx, frame_idx)`` tuple, as :class:`TrackImgSampler` does) or a
     random frame. The guidance frame is drawn uniformly among the other frames
-    that pass :func:`is_valid_guidance`, with no temporal distance limit; it is
-    the query frame itself when none passes.
+    that pass :func:`is_valid_guidance` (within ``frame_range`` of the query,
+    if given); it is the query frame itself when none passes.
 
     The output is that of :class:`mmdet.datasets.transforms.
     UniformRefFrameSample` with one reference frame: a dict of 2-element lists,
@@ -67,9 +67,23 @@ class GuidanceFrameSample(BaseFrameSample):
     guidance frame in ``ref_frames_inds``.
 
     Args:
+        frame_range (int, optional): Farthest guidance frame, in frames from
+            the query (as ``frame_range`` of :class:`mmdet.datasets.
+            transforms.UniformRefFrameSample`). Defaults to None: any frame,
+            as the authors' sampler.
         collect_video_keys (list[str]): Video-level keys copied into every
             frame. Defaults to ``['video_id', 'video_length']``.
     """
+
+    def __init__(
+            self,
+            frame_range: Optional[int] = None,
+            collect_video_keys: List[str] = ['video_id',
+                                             'video_length']) -> None:
+        super().__init__(collect_video_keys=collect_video_keys)
+        if frame_range is not None and frame_range < 1:
+            raise ValueError(f'frame_range must be >= 1, got {frame_range}')
+        self.frame_range = frame_range
 
     def sample_guidance(self, video_infos: dict, query_id: int) -> int:
         """Draw the guidance frame index of query frame ``query_id``.
@@ -83,8 +97,10 @@ class GuidanceFrameSample(BaseFrameSample):
         """
         frames = video_infos['images']
         query_instances = frames[query_id]['instances']
+        window = len(frames) if self.frame_range is None else self.frame_range
         candidates = [
-            index for index, frame in enumerate(frames) if index != query_id
+            index for index, frame in enumerate(frames)
+            if 0 < abs(index - query_id) <= window
             and is_valid_guidance(query_instances, frame['instances'])
         ]
         return random.choice(candidates) if candidates else query_id

@@ -193,6 +193,14 @@ class SeqPropHead(BaseModule):
             key and a memory key of the same content match; with
             ``affinity='l2'`` the first memory reads already follow
             appearance. For training from scratch. Defaults to False.
+        key_from_image (bool): Memory keys are the query encoder's keys of
+            the guidance frame, from the image features alone (as STCN),
+            instead of the memory encoder's keys of image plus mask (the
+            paper, STM). A memory key and a query key of the same content
+            are then equal from the first iteration, so with
+            ``affinity='cosine'`` and ``value_with_mask`` the first reads
+            already carry the mask to the matching query pixels. For
+            training from scratch. Defaults to False.
         train_cfg (dict, optional): ``max_objects`` (most guidance
             instances per pair, more are sampled at random as in the
             authors' code; default 5) and ``guidance``: the guidance masks
@@ -217,6 +225,7 @@ class SeqPropHead(BaseModule):
                  prior_prob: Optional[float] = None,
                  value_with_mask: bool = False,
                  init_query_from_memory: bool = False,
+                 key_from_image: bool = False,
                  train_cfg: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -239,10 +248,12 @@ class SeqPropHead(BaseModule):
         self.temperature = temperature
         self.value_with_mask = value_with_mask
         self.init_query_from_memory = init_query_from_memory
+        self.key_from_image = key_from_image
         # guidance (memory) encoder: mask -> P2 width, added to P2
         self.mask_encoder = nn.Conv2d(1, in_channels, 7, padding=3)
         self.memory_encoder = _stride16_encoder(in_channels, memory_channels)
-        self.memory_key = nn.Conv2d(memory_channels, key_channels, 1)
+        self.memory_key = (None if key_from_image else nn.Conv2d(
+            memory_channels, key_channels, 1))
         self.memory_value = nn.Conv2d(memory_channels, value_channels, 1)
         # query encoder: same shape, own weights
         self.query_encoder = _stride16_encoder(in_channels, memory_channels)
@@ -279,7 +290,8 @@ class SeqPropHead(BaseModule):
         for memory, query in ((self.memory_encoder, self.query_encoder),
                               (self.memory_key, self.query_key),
                               (self.memory_value, self.query_value)):
-            query.load_state_dict(memory.state_dict())
+            if memory is not None:
+                query.load_state_dict(memory.state_dict())
 
     def encode_memory(self, p2: Tensor,
                       masks: Tensor) -> Tuple[Tensor, Tensor]:
@@ -305,6 +317,8 @@ class SeqPropHead(BaseModule):
         if self.value_with_mask:
             values = torch.cat(
                 [values, F.adaptive_avg_pool2d(masks, x.shape[-2:])], dim=1)
+        if self.key_from_image:
+            return self.query_key(self.query_encoder(p2)), values
         return self.memory_key(x), values
 
     def encode_query(self, p2: Tensor, c2: Tensor,

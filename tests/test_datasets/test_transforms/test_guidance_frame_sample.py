@@ -89,6 +89,18 @@ def test_sample_never_breaks_the_rule():
     assert GuidanceFrameSample().sample_guidance(source, 0) in (1, 3)
 
 
+def test_frame_range_limits_the_distance():
+    random.seed(3)
+    # one instance in every frame: any frame is valid
+    source = video([[(1, 0)]] * 10)
+    sampler = GuidanceFrameSample(frame_range=2)
+    drawn = {sampler.sample_guidance(source, 5) for _ in range(200)}
+    assert drawn == {3, 4, 6, 7}
+    assert {sampler.sample_guidance(source, 0) for _ in range(100)} == {1, 2}
+    with pytest.raises(ValueError, match='frame_range must be >= 1'):
+        GuidanceFrameSample(frame_range=0)
+
+
 def test_fallback_to_the_query_frame():
     results = GuidanceFrameSample()(dict(crafted_video(), key_frame_id=4))
     assert results['frame_id'] == [4, 4]

@@ -209,3 +209,27 @@ def test_init_query_from_memory():
     # trained apart: separate parameters
     assert head.query_key.weight.data_ptr() != head.memory_key.weight.data_ptr(
     )
+
+
+def test_key_from_image_matches_the_query_key_of_the_same_frame():
+    torch.manual_seed(0)
+    head = SeqPropHead(
+        **WIDTHS, key_from_image=True, affinity='cosine', value_with_mask=True)
+    assert head.memory_key is None  # no memory key conv to train
+    p2, c2, c3 = frame_features()
+    masks = torch.zeros(2, H, W)
+    masks[0, :H // 2] = 1
+    masks[1, H // 2:] = 1
+    keys, values = head.encode_memory(p2.expand(2, -1, -1, -1), masks)
+    query_key = head.encode_query(p2, c2, c3).key
+    # the keys ignore the masks: both instances' keys are the frame's key
+    torch.testing.assert_close(keys, query_key.expand(2, -1, -1, -1))
+    # the values do not
+    assert not torch.allclose(values[0], values[1])
+    # a frame read from itself: every position attends mostly to itself
+    grid = query_key.shape[-2:]
+    readout = head.read_memory(keys[:1], values[:1, -1:], query_key)
+    pooled_mask = values[0, -1]
+    assert readout.shape[-2:] == grid
+    top = (readout[0, 0] - pooled_mask).abs().max()
+    assert top < (pooled_mask - pooled_mask.mean()).abs().max()
