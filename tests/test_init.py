@@ -1,3 +1,5 @@
+import os.path as osp
+
 import pytest
 
 import mmpr
@@ -22,3 +24,14 @@ def test_check_version_rejects_unsupported(version):
             match=rf'mmcv=={version} is installed, '
             r'but mmpr needs 2.0.0 <= mmcv < 2.2.0'):
         _check_version('mmcv', version, ('2.0.0', '2.2.0'))
+
+
+def test_tools_print_no_pkg_resources_warning(run_tool, repo_root, tmp_path):
+    # reading a config with a `mmdet::` base imports pkg_resources
+    done = run_tool(
+        'demo.py', str(tmp_path / 'missing.mp4'),
+        osp.join(repo_root, 'configs', 'toy',
+                 'seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'), '--out-json',
+        str(tmp_path / 'r.json'))
+    assert 'missing.mp4 does not exist' in done.stderr
+    assert 'pkg_resources is deprecated' not in done.stderr

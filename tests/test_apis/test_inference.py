@@ -8,6 +8,7 @@ import torch
 from pycocotools import mask as mask_utils
 
 from mmpr.apis import VideoResult, inference_video, init_model, read_video
+from mmpr.utils import CheckpointError
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 # an untrained model proposes sequences once every detection is kept; one
@@ -54,6 +55,32 @@ def test_init_model_reads_checkpoint_weights_and_classes(
     assert loaded.dataset_meta['classes'] == ('a', 'b', 'c')
     for key, value in model.state_dict().items():
         assert torch.equal(loaded.state_dict()[key], value), key
+
+
+def test_init_model_refuses_checkpoints_that_do_not_fit(
+        model, repo_root, tmp_path, toy_checkpoints):
+    config = osp.join(repo_root, TOY_CONFIG)
+    bad = tmp_path / 'results.json'
+    bad.write_text('[]')
+    with pytest.raises(CheckpointError, match='is not a PyTorch checkpoint'):
+        init_model(config, str(bad))
+    with pytest.raises(
+            CheckpointError,
+            match=r'is of another model: 0 of the 224 weights of config '
+            f'{config} match'):
+        init_model(config, toy_checkpoints['masktrack'])
+    # the authors' layout: the roi heads at the top level
+    theirs = str(tmp_path / 'theirs.pth')
+    torch.save(
+        dict(state_dict={
+            k.replace('roi_head.', ''): v
+            for k, v in model.state_dict().items()
+        }), theirs)
+    with pytest.raises(
+            CheckpointError,
+            match=r"authors' Propose-Reduce release .* convert it first: "
+            r'python tools/model_converters/proposereduce_to_mmpr.py '):
+        init_model(config, theirs)
 
 
 @pytest.fixture(scope='module')

@@ -85,3 +85,53 @@ def test_bad_arguments_exit_with_one_line_errors(load_tool, monkeypatch,
         run_demo(load_tool, monkeypatch, missing, config, '--checkpoint',
                  str(tmp_path / 'nope.pth'), '--out', str(tmp_path / 'o'))
     assert os.listdir(tmp_path) == []
+
+
+@pytest.fixture
+def demo(run_tool, repo_root, video):
+    """Run tools/demo.py on the toy video with the toy config."""
+
+    def run(*args):
+        return run_tool('demo.py', video[0], osp.join(repo_root, TOY_CONFIG),
+                        *args)
+
+    return run
+
+
+def test_checkpoint_that_is_no_checkpoint(demo, assert_one_line_error,
+                                          tmp_path):
+    bad = tmp_path / 'random.pth'
+    bad.write_bytes(np.random.default_rng(0).bytes(1000))
+    assert_one_line_error(
+        demo('--checkpoint', str(bad), '--out-json', str(tmp_path / 'r.json')),
+        f'error: checkpoint {bad} is not a PyTorch checkpoint',
+        'pass a .pth written by tools/train.py')
+    assert os.listdir(tmp_path) == ['random.pth']
+
+
+def test_checkpoint_of_another_model(demo, assert_one_line_error,
+                                     toy_checkpoints, tmp_path):
+    masktrack = toy_checkpoints['masktrack']
+    assert_one_line_error(
+        demo('--checkpoint', masktrack, '--out', str(tmp_path / 'o.mp4')),
+        f'error: checkpoint {masktrack} is of another model: 0 of the 224 '
+        'weights of config', 'pass a checkpoint trained with this config')
+
+
+def test_model_type_typo(demo, assert_one_line_error, tmp_path):
+    assert_one_line_error(
+        demo('--out-json', str(tmp_path / 'r.json'), '--cfg-options',
+             'model.type=SeqMaskRCN'),
+        'error: SeqMaskRCN is not a registered model type',
+        'did you mean SeqMaskRCNN')
+
+
+@pytest.mark.parametrize('option', ['--out', '--out-json'])
+def test_output_that_cannot_be_written(demo, assert_one_line_error, tmp_path,
+                                       option):
+    (tmp_path / 'file').write_text('')
+    out = str(tmp_path / 'file' / 'out.mp4')
+    assert_one_line_error(
+        demo(option, out),
+        f'error: cannot write {option} {out}: cannot create the folder '
+        f'{tmp_path}/file (a file is in the way)')

@@ -143,3 +143,47 @@ def test_train_names_a_missing_config(repo_root, tmp_path):
                  str(tmp_path / 'no_such_config.py'))
     assert result.returncode != 0
     assert 'no_such_config.py does not exist' in result.stderr
+
+
+def test_train_names_missing_data_and_its_commands(repo_root, tmp_path,
+                                                   assert_one_line_error):
+    assert_one_line_error(
+        train(repo_root, tmp_path), 'error: train_dataloader: the annotation '
+        'file data/toy/coco/annotations/instances_train2017.json does not '
+        f'exist in {tmp_path}; make the toy data with `python tools/'
+        'dataset_converters/make_toy_vis.py data/toy && python tools/'
+        'dataset_converters/youtubevis2coco.py -i data/toy/youtube_vis_2019 '
+        '--version 2019`')
+
+
+def test_train_names_the_closest_registered_type(repo_root, workspace,
+                                                 assert_one_line_error):
+    assert_one_line_error(
+        train(repo_root, workspace, '--cfg-options',
+              'model.propagator.type=MemoryKPropagatr'),
+        'error: MemoryKPropagatr is not a registered model type (mmpr, '
+        'mmdet, mmengine); did you mean MemoryKPropagator?')
+
+
+def test_train_refuses_a_bad_checkpoint_to_start_from(repo_root, workspace,
+                                                      toy_checkpoints,
+                                                      assert_one_line_error):
+    bad = workspace / 'bad.pth'
+    bad.write_bytes(b'not a checkpoint')
+    assert_one_line_error(
+        train(repo_root, workspace, '--resume', str(bad)),
+        f'error: checkpoint {bad} is not a PyTorch checkpoint')
+    masktrack = toy_checkpoints['masktrack']
+    assert_one_line_error(
+        train(repo_root, workspace, '--cfg-options', f'load_from={masktrack}'),
+        f'error: checkpoint {masktrack} is of another model: 0 of the 224 '
+        'weights of config')
+
+
+def test_train_work_dir_in_a_files_way(repo_root, workspace,
+                                       assert_one_line_error):
+    (workspace / 'file').write_text('')
+    assert_one_line_error(
+        train(repo_root, workspace, '--work-dir', str(workspace / 'file')),
+        f'error: cannot write --work-dir {workspace}/file: cannot create the '
+        'folder', '(a file is in the way)')
