@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # `make demo`: the whole Propose-Reduce loop on the CPU, in minutes, on the
-# synthetic toy set: write the data, train the toy Seq Mask R-CNN, score it
-# (YouTube-VIS AP/AR) and render one valid video with its predicted instance
-# sequences. Everything goes under OUT.
-#   OUT     output folder (default work_dirs/demo)
-#   VENV    environment made by `make setup` (default .venv)
-#   CONFIG  toy config (default the toy YouTube-VIS config)
+# synthetic toy set: write the data, train the demo's toy Seq Mask R-CNN,
+# score it (YouTube-VIS AP/AR on the toy valid split) and render one valid
+# video with its predicted instance sequences. Everything goes under OUT.
+# A second run reuses the data, the finished checkpoint and its scores, and
+# only renders again (seconds); RETRAIN=1 trains and tests again.
+#   OUT      output folder (default work_dirs/demo)
+#   VENV     environment made by `make setup` (default .venv)
+#   CONFIG   toy config (default the demo's toy YouTube-VIS config)
+#   RETRAIN  1: train and test again even if OUT holds a finished run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-work_dirs/demo}
 VENV=${VENV:-.venv}
-CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py}
+CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py}
+RETRAIN=${RETRAIN:-0}
 PY="$VENV/bin/python"
 export MMPR_TOY_DATA="$OUT/data"  # read by the toy configs
 
@@ -19,19 +23,57 @@ say() { printf '\n[mmpr demo] %s\n' "$*"; }
   exit 1; }
 [ -f "$CONFIG" ] || { echo "[mmpr demo] error: no config $CONFIG" >&2; exit 1; }
 start=$(date +%s)
+"$PY" -m mmpr.utils.cpu_info  # the CPU and its ISA, for the times below
 
-say "1/4 writing the toy data set to $MMPR_TOY_DATA"
-"$PY" tools/dataset_converters/make_toy_vis.py "$MMPR_TOY_DATA" --preset small
-"$PY" tools/dataset_converters/youtubevis2coco.py \
-  -i "$MMPR_TOY_DATA/youtube_vis_2019" --version 2019
+# stamps: written last, so an interrupted step is redone on the next run
+data_stamp="$MMPR_TOY_DATA/.mmpr_toy_small"
+train_dir="$OUT/train"
+train_stamp="$train_dir/.mmpr_finished"
+test_dir="$OUT/test"
+test_stamp="$test_dir/.mmpr_finished"
+if [ "$RETRAIN" = 1 ]; then rm -f "$train_stamp" "$test_stamp"; fi
+# a finished run of another config is not reused
+if [ -f "$train_stamp" ] && [ "$(cat "$train_stamp")" != "$CONFIG" ]; then
+  rm -f "$train_stamp" "$test_stamp"
+fi
 
-say "2/4 training $CONFIG on the CPU (progress below; ~12 min on 2 cores)"
-"$PY" tools/train.py "$CONFIG" --work-dir "$OUT/train"
-checkpoint=$(cat "$OUT/train/last_checkpoint")
+if [ -f "$data_stamp" ]; then
+  say "1/4 reusing the toy data set in $MMPR_TOY_DATA"
+else
+  say "1/4 writing the toy data set to $MMPR_TOY_DATA"
+  "$PY" tools/dataset_converters/make_toy_vis.py "$MMPR_TOY_DATA" \
+    --preset small
+  "$PY" tools/dataset_converters/youtubevis2coco.py \
+    -i "$MMPR_TOY_DATA/youtube_vis_2019" --version 2019
+  touch "$data_stamp"
+fi
 
-say "3/4 testing $checkpoint on the toy valid split"
-"$PY" tools/test.py "$CONFIG" "$checkpoint" --work-dir "$OUT/test" \
-  --out "$OUT/test/results.json"
+if [ -f "$train_stamp" ]; then
+  checkpoint=$(cat "$train_dir/last_checkpoint")
+  say "2/4 reusing the trained model $checkpoint (RETRAIN=1 make demo: \
+train again)"
+else
+  rm -f "$test_stamp"
+  say "2/4 training $CONFIG on the CPU (progress below; 2-5 min on 2 cores)"
+  "$PY" tools/train.py "$CONFIG" --work-dir "$train_dir"
+  checkpoint=$(cat "$train_dir/last_checkpoint")
+  echo "$CONFIG" > "$train_stamp"
+fi
+
+if [ -f "$test_stamp" ]; then
+  say "3/4 the scores of $checkpoint on the toy valid split (from \
+$test_dir/$(cat "$test_stamp"))"
+  cat "$test_dir/$(cat "$test_stamp")"
+  echo
+else
+  say "3/4 testing $checkpoint on the toy valid split"
+  "$PY" tools/test.py "$CONFIG" "$checkpoint" --work-dir "$test_dir" \
+    --out "$test_dir/results.json"
+  # mmengine's metrics of the newest test run: <timestamp>/<timestamp>.json
+  latest=$(ls -d "$test_dir"/2*/ | tail -n 1)
+  name=$(basename "$latest")
+  echo "$name/$name.json" > "$test_stamp"
+fi
 
 video_dir="$MMPR_TOY_DATA/youtube_vis_2019/valid/JPEGImages"
 video=$(ls "$video_dir" | head -n 1)
@@ -40,6 +82,6 @@ say "4/4 rendering the valid video $video"
   --out "$OUT/demo.mp4" --out-json "$OUT/demo.json"
 
 say "done in $(( $(date +%s) - start )) s"
-say "AP/AR: above (3/4); results: $OUT/test/results.json and \
-$OUT/test/results.submission_file.zip"
+say "AP/AR: above (3/4); results: $test_dir/results.json and \
+$test_dir/results.submission_file.zip"
 say "video with the predicted instance sequences: $OUT/demo.mp4"

@@ -7,10 +7,13 @@ from mmengine.runner import Runner
 
 from .checkpoint import (check_checkpoint_fits, checkpoint_state_dict,
                          load_checkpoint_file)
+from .cpu_info import describe_cpu
 
 
 def build_runner(cfg: Config, checkpoint: Optional[str] = None) -> Runner:
     """Build the runner of a config (``runner_type`` or mmengine's Runner).
+
+    The log names the CPU and its ISA (times differ across machines).
 
     Args:
         cfg (Config): The config, read from ``cfg.filename``.
@@ -29,6 +32,7 @@ def build_runner(cfg: Config, checkpoint: Optional[str] = None) -> Runner:
         state_dict = checkpoint_state_dict(load_checkpoint_file(checkpoint))
     runner = (
         RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg))
+    runner.logger.info(describe_cpu())
     if state_dict is not None:
         model = runner.model
         check_checkpoint_fits(
