@@ -5,7 +5,8 @@
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/dataset_converters/youtubevis2coco.py \
 #       -i data/toy/youtube_vis_2019 --version 2019
-#   python tools/train.py configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py
+#   python tools/train.py \
+#       configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py
 # Scored on the same toy valid split as the other toy configs.
 _base_ = './seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 
