@@ -14,7 +14,7 @@ import os.path as osp
 
 from mmengine.config import DictAction
 
-from mmpr.apis import inference_video, init_model, read_video, render_video
+from mmpr.apis import inference_video, init_model, open_video, render_video
 from mmpr.utils import load_config, make_output_dir, one_line_errors
 from mmpr.visualization import VIDEO_SUFFIXES, atomic_path
 
@@ -87,7 +87,7 @@ def main() -> None:
         make_output_dir(args.out_json, '--out-json')
     try:
         with one_line_errors():
-            frames, fps = read_video(args.video)
+            frames = open_video(args.video)  # read when drawn or segmented
             model = init_model(cfg, args.checkpoint, args.device)
             result = inference_video(model, frames, args.key_frames,
                                      args.mem_step)
@@ -106,7 +106,7 @@ def main() -> None:
             f.write(result.to_json(args.video_id))
         print(f'results: {args.out_json}')
     if args.out is not None:
-        render_video(result, frames, args.out, args.fps or fps or 10.0,
+        render_video(result, frames, args.out, args.fps or frames.fps or 10.0,
                      args.score_thr)
         print(f'\ndrawn: {args.out}')
 

@@ -1,30 +1,33 @@
 """Build a model from a config and run it on one whole video.
 
 ``init_model(config, checkpoint)`` then ``inference_video(model, video)``:
-the video (a file, a frame folder or arrays) goes through the config's test
-pipeline, with frames loaded from arrays, and the model predicts all its
-frames in one call (propose -> reduce).
+the model predicts all frames of the video (a file, a frame folder or
+arrays) in one call (propose -> reduce). Frames are read when the model
+reads them, each through the config's test pipeline (frames loaded from
+arrays) on its own, so the video is never held whole.
 """
 import copy
 import os.path as osp
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Sequence, Union
 
+import numpy as np
 import torch
 import torch.nn as nn
 from mmcv.transforms import Compose
+from mmdet.structures import DetDataSample, TrackDataSample
 from mmdet.utils import get_test_pipeline_cfg
 from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
 from mmengine.model.utils import revert_sync_batchnorm
 from mmengine.runner import load_state_dict
+from torch import Tensor
 
 from mmpr.registry import DATASETS, MODELS
 from mmpr.utils import (check_checkpoint_fits, checkpoint_state_dict,
                         load_checkpoint_file, register_all_modules)
-from .video_reader import VideoInput, read_video
+from .video_reader import VideoFrames, VideoInput, open_video
 from .video_result import VideoResult
 
 # test-pipeline steps that read files; frames come as arrays instead
@@ -97,7 +100,7 @@ def init_model(config: Union[str, Path, Config],
 
 
 def inference_video(model: nn.Module,
-                    video: VideoInput,
+                    video: Union[VideoInput, VideoFrames],
                     key_frames: Optional[int] = None,
                     mem_step: Optional[int] = None,
                     score_thr: float = 0.0) -> VideoResult:
@@ -105,9 +108,9 @@ def inference_video(model: nn.Module,
 
     Args:
         model (nn.Module): A model from :func:`init_model`.
-        video (str | list[np.ndarray]): A video file (e.g. ``.mp4``), a
-            folder of frames (image files in name order) or T (H, W, 3) BGR
-            uint8 arrays.
+        video (str | list[np.ndarray] | VideoFrames): A video file (e.g.
+            ``.mp4``), a folder of frames (image files in name order), T
+            (H, W, 3) BGR uint8 arrays, or :func:`open_video`'s frames.
         key_frames (int, optional): K key frames for this call (0: every
             frame); None keeps ``model.propagator.num_key_frames``.
         mem_step (int, optional): Memory step for this call; None keeps
@@ -119,22 +122,64 @@ def inference_video(model: nn.Module,
         VideoResult: The sequences, highest score first, each with per-frame
         RLE masks and boxes at the frames' size.
     """
-    frames, _ = read_video(video)
-    num_frames = len(frames)
-    pipeline = build_video_pipeline(model.cfg)
-    data = pipeline(
-        dict(
-            img=frames,
-            img_id=list(range(num_frames)),
-            frame_id=list(range(num_frames)),
-            video_id=[0] * num_frames,
-            video_length=[num_frames] * num_frames,
-            ori_video_length=[num_frames] * num_frames))
+    frames = PipelineFrames(open_video(video), build_video_pipeline(model.cfg))
+    data = dict(inputs=[frames], data_samples=[frames.video_sample()])
     with _propagator_settings(model, key_frames, mem_step), torch.no_grad():
-        sample = model.test_step(pseudo_collate([data]))[0]
+        sample = model.test_step(data)[0]
     return VideoResult.from_sequences(sample.pred_sequences,
                                       model.dataset_meta.get('classes', ()),
                                       score_thr)
+
+
+class PipelineFrames(Sequence[Tensor]):
+    """The frames of a video through a test pipeline, each when it is read.
+
+    Frame ``t`` is read and run through the pipeline on its own when it is
+    indexed: (C, h, w) uint8, the frame ``PackTrackInputs`` packs when the
+    pipeline runs on the whole video, without the whole video in memory.
+
+    Args:
+        frames (Sequence[np.ndarray]): T (H, W, 3) BGR uint8 frames of one
+            size (e.g. :class:`VideoFrames`).
+        pipeline (Compose): A video test pipeline taking frames from
+            ``results['img']`` (:func:`build_video_pipeline`).
+    """
+
+    def __init__(self, frames: Sequence[np.ndarray],
+                 pipeline: Compose) -> None:
+        self.frames = frames
+        self.pipeline = pipeline
+
+    def __len__(self) -> int:
+        """T, the number of frames."""
+        return len(self.frames)
+
+    def __getitem__(self, t: int) -> Tensor:
+        """(C, h, w) uint8 frame ``t`` after the pipeline."""
+        return self._pack(t)['inputs'][0]
+
+    def video_sample(self) -> TrackDataSample:
+        """The video's sample: per frame the metainfo the pipeline gives
+        frame 0 (every frame has its size), with the frame's own id."""
+        first = self._pack(0)['data_samples'][0].metainfo
+        video = TrackDataSample()
+        video.video_data_samples = [
+            DetDataSample(metainfo=dict(first, img_id=t, frame_id=t))
+            for t in range(len(self))
+        ]
+        return video
+
+    def _pack(self, t: int) -> dict:
+        """Frame ``t`` as a one-frame video through the pipeline."""
+        num_frames = len(self)
+        return self.pipeline(
+            dict(
+                img=[self.frames[t]],
+                img_id=[t],
+                frame_id=[t],
+                video_id=[0],
+                video_length=[num_frames],
+                ori_video_length=[num_frames]))
 
 
 def build_video_pipeline(cfg: Config) -> Compose:

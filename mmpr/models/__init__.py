@@ -1,4 +1,6 @@
-"""Models of mmpr: Seq Mask R-CNN, its propagation head and loss."""
+"""Models of mmpr: Seq Mask R-CNN, its data preprocessor, propagation head
+and loss."""
+from .data_preprocessors import *  # noqa: F401,F403
 from .detectors import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403

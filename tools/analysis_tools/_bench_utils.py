@@ -1,15 +1,17 @@
 """Helpers shared by the benchmark scripts of this folder.
 
-A synthetic video, an untrained mmpr model with O instances forced on every
-key frame, and peak memory (peak RSS on the CPU, peak allocated memory on
-CUDA).
+A synthetic video (its frames made when they are read), an untrained mmpr
+model with O instances forced on every key frame, and peak memory (peak RSS
+on the CPU, peak allocated memory on CUDA).
 """
 import argparse
+from typing import Sequence
 
 import torch
 from mmdet.structures import DetDataSample, TrackDataSample
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
+from torch import Tensor
 
 from mmpr.registry import MODELS
 
@@ -39,15 +41,28 @@ def add_video_args(parser: argparse.ArgumentParser) -> None:
         help='mmpr config overrides, e.g. model.propagator.mem_step=1')
 
 
+class SyntheticFrames(Sequence[Tensor]):
+    """T (3, H, W) uint8 frames of blobs moving 2 pixels a frame, each made
+    when it is read (a long video costs no memory)."""
+
+    def __init__(self, num_frames: int, width: int, height: int) -> None:
+        generator = torch.Generator().manual_seed(0)
+        base = torch.rand(3, height // 8, width // 8, generator=generator)
+        self.base = torch.nn.functional.interpolate(
+            base[None], size=(height, width), mode='bilinear')[0]
+        self.num_frames = num_frames
+
+    def __len__(self) -> int:
+        return self.num_frames
+
+    def __getitem__(self, t: int) -> Tensor:
+        t = range(self.num_frames)[t]
+        return (torch.roll(self.base, shifts=2 * t, dims=2) * 255).byte()
+
+
 def synthetic_video(num_frames: int, width: int, height: int) -> dict:
-    """A (1, T, 3, H, W) uint8 video of moving blobs, and its samples."""
-    generator = torch.Generator().manual_seed(0)
-    base = torch.rand(3, height // 8, width // 8, generator=generator)
-    base = torch.nn.functional.interpolate(
-        base[None], size=(height, width), mode='bilinear')[0]
-    frames = []
-    for t in range(num_frames):
-        frames.append((torch.roll(base, shifts=2 * t, dims=2) * 255).byte())
+    """A batch of one video of T :class:`SyntheticFrames`, and its
+    samples."""
     sample = TrackDataSample()
     sample.video_data_samples = [
         DetDataSample(
@@ -57,16 +72,20 @@ def synthetic_video(num_frames: int, width: int, height: int) -> dict:
                 scale_factor=(1.0, 1.0),
                 frame_id=t)) for t in range(num_frames)
     ]
-    return dict(inputs=[torch.stack(frames)], data_samples=[sample])
+    return dict(
+        inputs=[SyntheticFrames(num_frames, width, height)],
+        data_samples=[sample])
 
 
 def build_mmpr(cfg: Config, num_instances: int, device: str):
     """An untrained model of ``cfg`` that keeps the top ``num_instances``
-    detections of every key frame, whatever their score (score floor 0), so
-    that the propagation work is that of a real video."""
+    detections of every key frame, whatever their score (score floor 0, no
+    key-frame mask NMS, which would drop the untrained detector's repeats),
+    so that the propagation work is that of a real video."""
     cfg.model.backbone.init_cfg = None
     cfg.model.test_cfg.rcnn.score_thr = 0.0
     cfg.model.test_cfg.rcnn.max_per_img = num_instances
+    cfg.model.test_cfg.key_frame_mask_nms = None
     with DefaultScope.overwrite_default_scope('mmpr'):
         model = MODELS.build(cfg.model)
     return model.to(device).eval()

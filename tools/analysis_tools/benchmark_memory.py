@@ -3,12 +3,17 @@
 Each length runs in a fresh process (peak RSS on the CPU, peak allocated
 memory on CUDA) on a synthetic video at the YouTube-VIS input size, with
 untrained weights and O instances forced on every key frame (score floor 0),
-so that the propagation work is that of a real video.
+so that the propagation work is that of a real video. The video goes through
+``test_step`` (data preprocessor included); its uint8 frames are made when
+the model reads them, so the peak is the model's, for any length.
 
-Example::
+Example (``model.propagator.max_memory=10``: the long-video setting)::
 
     python tools/analysis_tools/benchmark_memory.py configs/seq_mask_rcnn/\
-seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py --frames 25 100
+seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py --frames 25 100 200
+    python tools/analysis_tools/benchmark_memory.py configs/toy/\
+seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py --frames 25 100 2000 \
+        --cfg-options model.propagator.max_memory=10
 """
 import argparse
 import json
@@ -52,12 +57,11 @@ def measure(args: argparse.Namespace, num_frames: int) -> dict:
     model = build_mmpr(
         load_config(args.config, args.cfg_options), args.num_instances,
         args.device)
-    data = model.data_preprocessor(
-        synthetic_video(num_frames, *args.size), False)
+    video = synthetic_video(num_frames, *args.size)
     reset_peak_memory(args.device)
     start = time.perf_counter()
     with torch.no_grad(), StageTimer() as timer:
-        model.predict(data['inputs'].to(args.device), data['data_samples'])
+        model.test_step(video)
     seconds = time.perf_counter() - start
     return dict(
         frames=num_frames,

@@ -11,15 +11,16 @@ skip encodings of a frame are recomputed for every key frame and instance
 that reach it; only the O instances of one key frame are decoded and
 classified together.
 """
+import copy
 from dataclasses import replace
 from typing import List
 
 from mmdet.structures import DetDataSample
 from mmengine.utils import ProgressBar
-from torch import Tensor
 
 from mmpr.models.heads import QueryFeatures
 from mmpr.models.propagators import MemoryKPropagator
+from mmpr.models.propagators.memory_k_propagator import Frames
 from mmpr.registry import MODELS
 
 
@@ -27,13 +28,13 @@ from mmpr.registry import MODELS
 class StraightforwardPropagator(MemoryKPropagator):
     """:class:`MemoryKPropagator` run as the authors' code runs it."""
 
-    def _run_passes(self, model, frames: Tensor,
+    def _run_passes(self, model, frames: Frames,
                     frame_samples: List[DetDataSample], key_frames: List[int],
                     proposals) -> None:
         """Cache every frame's features, then each key frame on its own."""
-        num_frames = frames.size(0)
+        num_frames = len(frames)
         feats = [
-            model.extract_frame_feats(frames[t:t + 1])
+            model.extract_frame_feats(frames[t][None])
             for t in range(num_frames)
         ]
         bar = ProgressBar(len(key_frames)) if self.progress else None
@@ -45,11 +46,12 @@ class StraightforwardPropagator(MemoryKPropagator):
             if detected is None:
                 continue
             start = self._start_stream(model, k, proposals.sequences_of(k),
-                                       feats[k].fpn[0], detected)
+                                       feats[k].fpn[0], detected,
+                                       self._memory_size(k, num_frames, 1))
             for direction, span in ((1, range(k + 1, num_frames)),
                                     (-1, range(k - 1, -1, -1))):
-                # a copy: memorising rebinds the copy's tensors only
-                streams = [replace(start)]
+                # a copy: memorising writes into the copy's memory only
+                streams = [replace(start, memory=copy.deepcopy(start.memory))]
                 for t in span:
                     self._propagate(model, streams, t, feats[t], proposals,
                                     direction)

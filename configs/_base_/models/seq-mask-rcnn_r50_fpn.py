@@ -6,7 +6,9 @@ _base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
 model = dict(
     _scope_='mmpr',  # the mmdet:: base marks this dict as mmdet's
     type='SeqMaskRCNN',
-    data_preprocessor=dict(type='TrackDataPreprocessor', pad_mask=True),
+    # mmdet's TrackDataPreprocessor for training; at test time the video stays
+    # uint8 and each frame is normalised right before its backbone
+    data_preprocessor=dict(type='VideoDataPreprocessor', pad_mask=True),
     # where the paper is silent, the detector trains as in the authors' code
     # (their fine-tuning configs, old mmdet's MaskTrack R-CNN recipe):
     # smooth L1 box losses (RPN beta 1/9, RoI head beta 1)

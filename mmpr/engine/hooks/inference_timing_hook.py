@@ -12,9 +12,9 @@ class InferenceTimingHook(Hook):
     """Log the time per frame of each inference stage over a test run.
 
     Runs every test iteration inside a :class:`StageTimer`, which sums the
-    stages the model marks (backbone, detection, propagation,
-    classification, encoding, reduction, output), and logs the per-frame
-    averages when the test ends.
+    stages the model marks (preprocessing, backbone, detection, memory,
+    propagation, classification, encoding, reduction, output), and logs the
+    per-frame averages when the test ends.
     """
 
     priority = 'VERY_LOW'

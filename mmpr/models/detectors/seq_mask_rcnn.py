@@ -4,7 +4,7 @@ Paper Sec. 3.1.3 and Fig. 4. Shape shorthand: N frame pairs in a batch, K
 guidance instances over the whole batch, (H, W) the padded input size.
 """
 import copy
-from typing import List, NamedTuple, Tuple
+from typing import List, NamedTuple, Sequence, Tuple, Union
 
 import torch
 from mmdet.models.detectors import TwoStageDetector
@@ -101,8 +101,11 @@ class SeqMaskRCNN(TwoStageDetector):
             a key-frame detection is dropped as a duplicate of a
             higher-scoring one, across classes (the authors' code: 0.2;
             absent or None: off).
-        data_preprocessor (dict, optional): A ``TrackDataPreprocessor`` with
-            ``pad_mask=True``.
+        data_preprocessor (dict, optional): A :class:`VideoDataPreprocessor`
+            with ``pad_mask=True``: at test time it leaves the video uint8,
+            and :meth:`extract_frame_feats` normalises one frame at a time
+            (mmdet's ``TrackDataPreprocessor`` works too, normalising the
+            whole video at once).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -140,7 +143,18 @@ class SeqMaskRCNN(TwoStageDetector):
         return self.roi_head.bbox_head.num_classes
 
     def extract_frame_feats(self, imgs: Tensor) -> FrameFeatures:
-        """Backbone and FPN of (N, C, H, W) frames, keeping C2 and C3."""
+        """Backbone and FPN of frames, keeping C2 and C3.
+
+        Args:
+            imgs (Tensor): (N, C, H, W) float frames, normalised and padded
+                (training); or (N, C, h, w) uint8 frames of a test video as
+                :class:`VideoDataPreprocessor` leaves them, on any device,
+                which its ``preprocess_frames`` normalises, pads and moves to
+                the model's device first.
+        """
+        if imgs.dtype == torch.uint8:
+            with timed_stage('preprocessing', self.data_preprocessor.device):
+                imgs = self.data_preprocessor.preprocess_frames(imgs)
         with timed_stage('backbone', imgs.device):
             stages = self.backbone(imgs)
             return FrameFeatures(
@@ -320,13 +334,16 @@ class SeqMaskRCNN(TwoStageDetector):
             return cls_score.softmax(dim=-1)[:, :-1]
 
     def predict(self,
-                inputs: Tensor,
+                inputs: Union[Tensor, Sequence[Sequence[Tensor]]],
                 data_samples: TrackSampleList,
                 rescale: bool = True) -> TrackSampleList:
         """Instance sequences of one whole video.
 
         Args:
-            inputs (Tensor): (1, T, C, H, W) all frames of one video.
+            inputs (Tensor | list): One video: [(T, C, h, w) uint8 frames],
+                or [T (C, h, w) uint8 frames read on demand], as
+                :class:`VideoDataPreprocessor` leaves it at test time; or
+                (1, T, C, H, W) normalised, padded float frames.
             data_samples (list[TrackDataSample]): Its frames.
             rescale (bool): Masks at the original frame size (else at the
                 resized input size). Defaults to True.
@@ -337,9 +354,9 @@ class SeqMaskRCNN(TwoStageDetector):
             score first (``frame_instances(t)`` gives mmdet's per-frame
             ``pred_track_instances``).
         """
-        if inputs.size(0) != 1:
+        if len(inputs) != 1:
             raise ValueError('SeqMaskRCNN.predict takes one video per batch '
-                             f'(batch_size=1), got {inputs.size(0)}')
+                             f'(batch_size=1), got {len(inputs)}')
         frames = list(data_samples[0])
         proposals = self.propagator.propose(self, inputs[0], frames)
         with timed_stage('reduction'):

@@ -11,8 +11,12 @@ video length): every frame's backbone and FPN run once per pass, the query
 encoding and the decoder's skip features once per frame and pass, shared by
 all key frames and instances, and the decoding of all instances of all key
 frames propagating into a frame runs as one batch (in chunks that bound the
-memory). Masks are kept as RLE on the CPU. (The authors' cost model, the
-whole video's features cached and each key frame propagated on its own, is
+memory). Masks are kept as RLE on the CPU. The frames are read one at a
+time (uint8, normalised by the model right before its backbone), and each
+memory is a :class:`MemoryBank` allocated once for the entries the schedule
+gives it (``max_memory`` bounds them: the long-video setting). (The
+authors' cost model, the whole video's features cached and each key frame
+propagated on its own, is
 ``tools/analysis_tools/straightforward_propagator.py``, for benchmarks.)
 
 Shape shorthand: T frames, O instances of one key frame, S sequences,
@@ -20,7 +24,7 @@ Shape shorthand: T frames, O instances of one key frame, S sequences,
 (h', w') the memory grid, M memory entries, C classes.
 """
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -32,6 +36,11 @@ from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences, encode_masks
 from mmpr.utils import timed_stage
+from .memory_bank import MemoryBank
+
+# the frames of a video: (T, C, H, W), or T (C, H, W) read on demand; uint8
+# (normalised by the model) or float (normalised, padded)
+Frames = Union[Tensor, Sequence[Tensor]]
 
 
 def select_key_frames(num_frames: int,
@@ -118,8 +127,7 @@ class _Stream:
     """The propagation from one key frame in one direction."""
     key_frame: int
     sequences: List[int]  # the O sequences it extends
-    memory_keys: Tensor  # (O, Ck, M, h', w')
-    memory_values: Tensor  # (O, Cv, M, h', w')
+    memory: MemoryBank  # O instances, M entries
 
 
 @MODELS.register_module()
@@ -142,8 +150,10 @@ class MemoryKPropagator:
             memory entries per video: ``mem_step = max(T // mem_num, 1)``
             (the authors' DAVIS-UVOS setting: 10). Defaults to None.
         max_memory (int, optional): Most memory entries; beyond it the
-            oldest entry after the key frame's is dropped. Defaults to None
-            (unbounded, as the paper).
+            oldest entry after the key frame's is dropped. The long-video
+            setting: unbounded, a memory and the cost of reading it grow
+            with the video (an entry every ``mem_step`` frames). Defaults to
+            None (unbounded, as the paper).
         mask_thr (float): Threshold of the propagated probabilities.
             Defaults to 0.5.
         chunk_size (int): Most instances decoded at once (bounds the decoder's
@@ -195,7 +205,7 @@ class MemoryKPropagator:
         return self.mem_step
 
     @torch.no_grad()
-    def propose(self, model, frames: Tensor,
+    def propose(self, model, frames: Frames,
                 frame_samples: List[DetDataSample]) -> InstanceSequences:
         """Propose instance sequences for a whole video.
 
@@ -206,7 +216,10 @@ class MemoryKPropagator:
 
         Args:
             model (SeqMaskRCNN): The model whose steps are run.
-            frames (Tensor): (T, C, H, W) normalised, padded frames.
+            frames (Tensor | Sequence[Tensor]): (T, C, h, w) uint8 frames
+                (or T (C, h, w) frames read on demand), which the model's
+                ``extract_frame_feats`` normalises and pads one at a time;
+                or (T, C, H, W) float frames, normalised and padded.
             frame_samples (list[DetDataSample]): Per frame metainfo
                 (``img_shape``, ``batch_input_shape``, ...).
 
@@ -215,17 +228,17 @@ class MemoryKPropagator:
             the unpadded resized frame size (h, w).
         """
         key_frames = select_key_frames(
-            frames.size(0), self.num_key_frames, self.key_frame_mode)
+            len(frames), self.num_key_frames, self.key_frame_mode)
         proposals = _Proposals(
-            frames.size(0), tuple(frame_samples[0].img_shape[:2]))
+            len(frames), tuple(frame_samples[0].img_shape[:2]))
         self._run_passes(model, frames, frame_samples, key_frames, proposals)
         return proposals.result(model.num_classes)
 
-    def _run_passes(self, model, frames: Tensor,
+    def _run_passes(self, model, frames: Frames,
                     frame_samples: List[DetDataSample], key_frames: List[int],
                     proposals: _Proposals) -> None:
         """The forward pass, then the backward pass, into ``proposals``."""
-        num_frames = frames.size(0)
+        num_frames = len(frames)
         detections: Dict[int, Tensor] = {}  # key frame -> (O, H, W) bool
         # forward pass: detection on key frames, then propagation forward
         streams: List[_Stream] = []
@@ -233,7 +246,7 @@ class MemoryKPropagator:
         for t in range(key_frames[0], num_frames):
             if bar:
                 bar.update()
-            feats = model.extract_frame_feats(frames[t:t + 1])
+            feats = model.extract_frame_feats(frames[t][None])
             self._propagate(model, streams, t, feats, proposals, direction=1)
             if t not in key_frames:
                 continue
@@ -245,7 +258,8 @@ class MemoryKPropagator:
             if t < num_frames - 1:
                 streams.append(
                     self._start_stream(model, t, proposals.sequences_of(t),
-                                       feats.fpn[0], detected))
+                                       feats.fpn[0], detected,
+                                       self._memory_size(t, num_frames, 1)))
         # backward pass: propagation from every key frame back to frame 0
         streams = []
         last = max((t for t in detections if t > 0), default=0)
@@ -255,12 +269,13 @@ class MemoryKPropagator:
                 continue
             if bar and t < last:
                 bar.update()
-            feats = model.extract_frame_feats(frames[t:t + 1])
+            feats = model.extract_frame_feats(frames[t][None])
             self._propagate(model, streams, t, feats, proposals, direction=-1)
             if t in detections and t > 0:
                 streams.append(
                     self._start_stream(model, t, proposals.sequences_of(t),
-                                       feats.fpn[0], detections[t]))
+                                       feats.fpn[0], detections[t],
+                                       self._memory_size(t, num_frames, -1)))
 
     def _detect(self, model, t: int, feats, sample: DetDataSample,
                 proposals: _Proposals) -> Optional[Tensor]:
@@ -276,11 +291,11 @@ class MemoryKPropagator:
         kept = masks
         if self.resegment_key_frames:
             stream = self._start_stream(model, t, sequences, feats.fpn[0],
-                                        masks)
+                                        masks, 1)
             head = model.prop_head
             with timed_stage('propagation', masks.device):
                 probs = head.segment(
-                    [(stream.memory_keys, stream.memory_values)],
+                    [(stream.memory.keys, stream.memory.values)],
                     self._encode_query(head, feats, len(masks)),
                     chunk_size=self.chunk_size,
                     read_budget=self.read_budget)[0]
@@ -306,13 +321,25 @@ class MemoryKPropagator:
         for index, prob in zip(present_inds, probs):
             proposals.add_scores(sequences[index], prob)
 
+    def _memory_size(self, key_frame: int, num_frames: int,
+                     direction: int) -> int:
+        """Entries of the memory of a stream from ``key_frame`` in a pass
+        (1: forward, -1: backward): its own, then one every ``mem_step``
+        frames before the pass's last frame (whose entry nothing would
+        read); at most ``max_memory``."""
+        span = num_frames - 2 - key_frame if direction > 0 else key_frame - 1
+        size = 1 + max(span, 0) // self.video_mem_step(num_frames)
+        return min(size, self.max_memory or size)
+
     def _start_stream(self, model, t: int, sequences: List[int], p2: Tensor,
-                      masks: Tensor) -> _Stream:
-        """A stream whose memory holds the key frame's (O, H, W) masks."""
-        with timed_stage('propagation', p2.device):
+                      masks: Tensor, memory_size: int) -> _Stream:
+        """A stream whose memory holds the key frame's (O, H, W) masks,
+        with room for ``memory_size`` entries."""
+        with timed_stage('memory', p2.device):
             keys, values = model.prop_head.encode_memory(
                 p2.expand(len(masks), -1, -1, -1), masks.float())
-        return _Stream(t, sequences, keys[:, :, None], values[:, :, None])
+            memory = MemoryBank(keys, values, memory_size, self.max_memory)
+        return _Stream(t, sequences, memory)
 
     def _encode_query(self, head, feats, num_instances: int) -> QueryFeatures:
         """The query work of one frame, shared by all ``num_instances``
@@ -329,35 +356,25 @@ class MemoryKPropagator:
         if not streams:
             return
         head, p2 = model.prop_head, feats.fpn[0]
-        mem_step = self.video_mem_step(proposals.num_frames)
         with timed_stage('propagation', p2.device):
             query = self._encode_query(
                 head, feats, sum(len(stream.sequences) for stream in streams))
             per_stream = head.segment(
-                [(stream.memory_keys, stream.memory_values)
+                [(stream.memory.keys, stream.memory.values)
                  for stream in streams],
                 query,
                 chunk_size=self.chunk_size,
                 read_budget=self.read_budget)
-            for stream, probs in zip(streams, per_stream):
-                if (t - stream.key_frame) * direction % mem_step == 0:
-                    self._memorize(head, stream, p2, probs)
+        # a frame joins the memory every mem_step frames, unless it is the
+        # last of the pass
+        mem_step = self.video_mem_step(proposals.num_frames)
+        if 0 <= t + direction < proposals.num_frames:
+            with timed_stage('memory', p2.device):
+                for stream, probs in zip(streams, per_stream):
+                    if (t - stream.key_frame) * direction % mem_step == 0:
+                        keys, values = head.encode_memory(
+                            p2.expand(len(probs), -1, -1, -1), probs)
+                        stream.memory.append(keys, values)
         self._record(model, proposals, t,
                      [s for stream in streams for s in stream.sequences],
                      torch.cat(per_stream) > self.mask_thr, feats)
-
-    def _memorize(self, head, stream: _Stream, p2: Tensor,
-                  probs: Tensor) -> None:
-        """Append frame entries (encoded from soft masks) to a memory."""
-        keys, values = head.encode_memory(
-            p2.expand(len(probs), -1, -1, -1), probs)
-        memory_keys = torch.cat([stream.memory_keys, keys[:, :, None]], 2)
-        memory_values = torch.cat([stream.memory_values, values[:, :, None]],
-                                  2)
-        if self.max_memory is not None and memory_keys.size(
-                2) > self.max_memory:
-            # keep the key frame's entry, drop the oldest after it
-            keep = [0] + list(range(2, memory_keys.size(2)))
-            memory_keys, memory_values = memory_keys[:, :, keep], \
-                memory_values[:, :, keep]
-        stream.memory_keys, stream.memory_values = memory_keys, memory_values

@@ -3,13 +3,14 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
+from mmdet.models.data_preprocessors import TrackDataPreprocessor
 from mmdet.structures import DetDataSample, TrackDataSample
 from mmdet.structures.mask import BitmapMasks
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
-from mmpr.models import SeqMaskRCNN, mask_nms
+from mmpr.models import SeqMaskRCNN, VideoDataPreprocessor, mask_nms
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences
 from mmpr.utils import StageTimer
@@ -267,3 +268,55 @@ def test_key_frame_mask_nms_leaves_no_duplicate(model):
     assert 0 < len(reduced) < len(plain)
     assert max_iou(reduced.masks) < 0.2
     assert (reduced.scores[:-1] >= reduced.scores[1:]).all()
+
+
+def test_streamed_frames_predict_as_the_normalised_video(model):
+    """uint8 frames normalised one at a time by ``extract_frame_feats``
+    give the sequences of mmdet's whole-video float tensor, bit for bit."""
+    model.eval()
+    num_frames, height, width = 4, H - 6, W - 10  # padded to (H, W)
+    generator = torch.Generator().manual_seed(0)
+    base = torch.randint(
+        0, 256, (3, height, width), generator=generator, dtype=torch.uint8)
+    frames = torch.stack([base.roll(3 * t, dims=2) for t in range(num_frames)])
+
+    def batch():
+        video = TrackDataSample()
+        video.video_data_samples = [
+            DetDataSample(
+                metainfo=dict(
+                    img_shape=(height, width),
+                    ori_shape=(height, width),
+                    scale_factor=(1.0, 1.0),
+                    frame_id=t)) for t in range(num_frames)
+        ]
+        return dict(inputs=[frames], data_samples=[video])
+
+    streaming = model.data_preprocessor
+    assert isinstance(streaming, VideoDataPreprocessor)
+    whole_video = TrackDataPreprocessor(
+        mean=streaming.mean.flatten().tolist(),
+        std=streaming.std.flatten().tolist(),
+        bgr_to_rgb=True,
+        pad_size_divisor=32,
+        pad_mask=True)
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    results, timers = [], []
+    try:
+        for preprocessor in (streaming, whole_video):
+            model.data_preprocessor = preprocessor
+            with torch.no_grad(), StageTimer() as timer:
+                results.append(model.test_step(batch())[0].pred_sequences)
+            timers.append(timer.seconds)
+    finally:
+        model.data_preprocessor = streaming
+        rcnn_cfg.score_thr = score_thr
+        model.train()
+    streamed, normalised = results
+    # uint8 frames are normalised in the model, float frames taken as they are
+    assert 'preprocessing' in timers[0] and 'preprocessing' not in timers[1]
+    assert len(streamed) > 0
+    assert streamed.masks == normalised.masks
+    np.testing.assert_array_equal(streamed.class_scores,
+                                  normalised.class_scores)

@@ -8,7 +8,8 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 from pycocotools import mask as mask_utils
 
-from mmpr.models.propagators import MemoryKPropagator, select_key_frames
+from mmpr.models.propagators import (MemoryBank, MemoryKPropagator,
+                                     memory_k_propagator, select_key_frames)
 from mmpr.registry import MODELS
 from mmpr.utils import StageTimer
 
@@ -268,3 +269,40 @@ def test_mem_num_sets_the_memory_step_per_video(toy_model, monkeypatch,
     assert sizes == [1, 1, 1, 2, 2, 2, 3, 3]
     with pytest.raises(ValueError, match='mem_num'):
         MemoryKPropagator(mem_num=0)
+
+
+@pytest.mark.parametrize('num_frames, settings', [
+    (9, dict(num_key_frames=2, mem_step=1)),
+    (12, dict(num_key_frames=3, mem_step=5)),
+    (11, dict(num_key_frames=3, key_frame_mode='uniform', mem_step=2)),
+    (11, dict(num_key_frames=2, mem_step=1, max_memory=3)),
+])
+def test_memories_are_allocated_once_for_what_they_hold(
+        toy_model, monkeypatch, frame_samples, num_frames, settings):
+    frames, mask = static_video(num_frames)
+    detect_given_masks(toy_model, monkeypatch, mask)
+    banks = []
+
+    class SpyBank(MemoryBank):
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            banks.append(self)
+
+        def _grow(self, capacity):
+            raise AssertionError('a memory outgrew its schedule')
+
+    monkeypatch.setattr(memory_k_propagator, 'MemoryBank', SpyBank)
+    MemoryKPropagator(**settings).propose(toy_model, frames,
+                                          frame_samples(num_frames, H, W))
+    # one memory per key frame and pass (none from the first frame
+    # backward, none from the last forward), each filled exactly: no entry
+    # is written at the last frame of a pass, where nothing would read it
+    keys = select_key_frames(num_frames, settings['num_key_frames'],
+                             settings.get('key_frame_mode', 'paper'))
+    assert len(banks) == sum(0 < k for k in keys) + sum(k < num_frames - 1
+                                                        for k in keys)
+    for bank in banks:
+        assert len(bank) == bank.capacity
+    if 'max_memory' in settings:
+        assert max(len(bank) for bank in banks) == settings['max_memory']
