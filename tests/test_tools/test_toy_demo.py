@@ -1,0 +1,64 @@
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+DEMO_CONFIG = 'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py'
+
+
+def make_demo(repo_root, out_dir, config, **env):
+    """Run tools/toy_demo.sh (what `make demo` runs) in this environment."""
+    return subprocess.run(
+        ['bash', osp.join(repo_root, 'tools', 'toy_demo.sh')],
+        capture_output=True,
+        text=True,
+        env=dict(
+            os.environ,
+            OUT=str(out_dir),
+            CONFIG=config,
+            VENV=osp.dirname(osp.dirname(sys.executable)),
+            **env))
+
+
+@pytest.mark.slow
+def test_a_second_run_reuses_the_data_the_model_and_its_scores(
+        repo_root, tmp_path):
+    # the demo's config, 2 iterations, scored on 2 valid videos
+    config = tmp_path / 'demo_2i.py'
+    config.write_text(f"_base_ = '{osp.join(repo_root, DEMO_CONFIG)}'\n"
+                      'train_cfg = dict(max_iters=2, val_interval=2)\n'
+                      'default_hooks = dict(checkpoint=dict(interval=2))\n'
+                      'model = dict(propagator=dict(num_key_frames=1))\n'
+                      'test_dataloader = dict(dataset=dict(indices=2))\n')
+    out = tmp_path / 'demo'
+    first = make_demo(repo_root, out, str(config))
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert 'CPU: ' in first.stdout and 'native bf16: ' in first.stdout
+    assert 'writing the toy data set' in first.stdout
+    assert 'Iter(train) [2/2]' in first.stdout + first.stderr
+    assert 'segm_mAP' in first.stdout + first.stderr
+    checkpoint = out / 'train' / 'iter_2.pth'
+    trained_at = checkpoint.stat().st_mtime
+    assert (out / 'demo.mp4').stat().st_size > 0
+
+    second = make_demo(repo_root, out, str(config))
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert 'reusing the toy data set' in second.stdout
+    assert 'reusing the trained model' in second.stdout
+    # the first run's scores, printed again without testing
+    assert '"youtube_vis/segm_mAP"' in second.stdout
+    assert 'Iter(train)' not in second.stdout + second.stderr
+    assert 'Iter(test)' not in second.stdout + second.stderr
+    assert checkpoint.stat().st_mtime == trained_at
+
+    # another config is a new run: trained again on the same data
+    other = tmp_path / 'demo_1i.py'
+    other.write_text(config.read_text().replace(
+        'max_iters=2, val_interval=2',
+        'max_iters=1, val_interval=1').replace('interval=2', 'interval=1'))
+    third = make_demo(repo_root, out, str(other))
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert 'reusing the toy data set' in third.stdout
+    assert 'Iter(train) [1/1]' in third.stdout + third.stderr
