@@ -22,7 +22,8 @@ detector = dict(
         rpn=_base_.model.train_cfg.rpn,
         rpn_proposal=_base_.model.train_cfg.rpn_proposal,
         rcnn=_base_.model.train_cfg.rcnn),
-    test_cfg=_base_.model.test_cfg)
+    test_cfg=dict(
+        rpn=_base_.model.test_cfg.rpn, rcnn=_base_.model.test_cfg.rcnn))
 detector['train_cfg']['rpn'].sampler.update(dict(num=64))
 detector['train_cfg']['rpn_proposal'].update(
     dict(nms_pre=200, max_per_img=200))

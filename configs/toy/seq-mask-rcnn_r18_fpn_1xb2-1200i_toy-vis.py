@@ -47,13 +47,7 @@ model = dict(
         init_query_from_memory=True),
     # from scratch: propagate ground-truth guidance masks (the paper uses
     # the mask head's estimates, which are noise for the first iterations)
-    train_cfg=dict(
-        rcnn=dict(sampler=dict(num=128)), prop=dict(guidance='ground_truth')),
-    # a weak classifier: the paper's per-class NMS keeps boxes of one object
-    # under two classes, which then split it in the soft aggregation of
-    # their key frame (both masks below 0.5); key-frame NMS across classes
-    # (measured: docs/benchmarks.md, section 4)
-    test_cfg=dict(rcnn=dict(nms=dict(class_agnostic=True))))
+    train_cfg=dict(prop=dict(guidance='ground_truth')))
 
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=1200, val_interval=1200)
 val_cfg = None
