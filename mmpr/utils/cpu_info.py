@@ -2,8 +2,7 @@
 
 Machines of one kind differ in speed and in ISA (some have AVX-512 bf16 or
 AMX, some only AVX2), so timings are reported with the CPU they ran on, and
-low precision is used only where the CPU has it. Run as
-``python -m mmpr.utils.cpu_info`` to print one line.
+low precision is used only where the CPU has it.
 """
 import os
 import platform
@@ -61,7 +60,3 @@ def describe_cpu() -> str:
             f"{' '.join(info['isa']) or 'none of ' + ' '.join(ISA_FLAGS)}, "
             f"native bf16: {'yes' if info['bf16'] else 'no'}, torch threads: "
             f"{info['torch_threads']}")
-
-
-if __name__ == '__main__':
-    print(describe_cpu())

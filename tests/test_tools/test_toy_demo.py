@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-DEMO_CONFIG = 'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py'
+DEMO_CONFIG = 'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-400i_toy-vis.py'
 
 
 def make_demo(repo_root, out_dir, config, **env):
@@ -37,7 +37,6 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     assert first.returncode == 0, first.stderr[-3000:]
     assert 'CPU: ' in first.stdout and 'native bf16: ' in first.stdout
     assert 'writing the toy data set' in first.stdout
-    assert 'Iter(train) [2/2]' in first.stdout + first.stderr
     assert 'segm_mAP' in first.stdout + first.stderr
     checkpoint = out / 'train' / 'iter_2.pth'
     trained_at = checkpoint.stat().st_mtime
@@ -49,8 +48,8 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     assert 'reusing the trained model' in second.stdout
     # the first run's scores, printed again without testing
     assert '"youtube_vis/segm_mAP"' in second.stdout
-    assert 'Iter(train)' not in second.stdout + second.stderr
     assert 'Iter(test)' not in second.stdout + second.stderr
+    assert 'Warning' not in second.stderr, second.stderr[-3000:]
     assert checkpoint.stat().st_mtime == trained_at
 
     # another config is a new run: trained again on the same data
@@ -61,4 +60,4 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     third = make_demo(repo_root, out, str(other))
     assert third.returncode == 0, third.stderr[-3000:]
     assert 'reusing the toy data set' in third.stdout
-    assert 'Iter(train) [1/1]' in third.stdout + third.stderr
+    assert (out / 'train' / 'iter_1.pth').stat().st_mtime > trained_at

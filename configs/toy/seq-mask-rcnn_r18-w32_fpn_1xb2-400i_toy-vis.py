@@ -1,16 +1,16 @@
 # The `make demo` model: the toy Seq Mask R-CNN at half the ResNet-18 width,
-# trained for 300 iterations (a quarter of the toy config's, at 0.4x its cost
+# trained for 400 iterations (a third of the toy config's, at 0.4x its cost
 # per iteration), with the settings that let a model learn from scratch in
-# minutes (measured: docs/benchmarks.md, section 3, the demo recipe):
+# minutes (measured: docs/benchmarks.md, section 5):
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/dataset_converters/youtubevis2coco.py \
 #       -i data/toy/youtube_vis_2019 --version 2019
 #   python tools/train.py \
-#       configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py
+#       configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-400i_toy-vis.py
 # Scored on the same toy valid split as the other toy configs.
 _base_ = './seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 
-max_iters = 300
+max_iters = 400
 model = dict(
     # half the widths of ResNet-18 (32 base channels); FPN and heads as the
     # toy config, the propagation head at half its widths
