@@ -5,6 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 OUT ?= work_dirs/demo
+RETRAIN ?= 0
 LINT_PATHS := mmpr configs tools tests setup.py
 
 .PHONY: setup test lint demo
@@ -21,6 +22,6 @@ lint: setup
 	$(PY) -m yapf --diff --recursive $(LINT_PATHS)
 
 # the toy set, a CPU-trained toy model, its AP/AR and a rendered video
-# under OUT; see README, Quickstart
+# under OUT (RETRAIN=1: train again); see README, Quickstart
 demo: setup
-	@VENV="$(VENV)" OUT="$(OUT)" bash tools/toy_demo.sh
+	@VENV="$(VENV)" OUT="$(OUT)" RETRAIN="$(RETRAIN)" bash tools/toy_demo.sh
