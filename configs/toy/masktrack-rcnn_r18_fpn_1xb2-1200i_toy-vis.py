@@ -28,8 +28,8 @@ detector['train_cfg']['rpn'].sampler.update(dict(num=64))
 detector['train_cfg']['rpn_proposal'].update(
     dict(nms_pre=200, max_per_img=200))
 detector['train_cfg']['rcnn'].sampler.update(dict(num=128))
-detector['test_cfg'].rpn.update(dict(nms_pre=200, max_per_img=200))
-detector['test_cfg'].rcnn.update(
+detector['test_cfg']['rpn'].update(dict(nms_pre=200, max_per_img=200))
+detector['test_cfg']['rcnn'].update(
     dict(score_thr=0.01, max_per_img=100,
          nms=dict(class_agnostic=False)))  # NMS per class, as mmdet's
 
