@@ -152,8 +152,8 @@ TOY_CONFIGS = dict(
 
 @pytest.fixture(scope='session')
 def toy_checkpoints(tmp_path_factory) -> Dict[str, str]:
-    """Untrained checkpoints (``{'state_dict': ...}``) of the toy Seq Mask
-    R-CNN and MaskTrack R-CNN, by the keys of ``TOY_CONFIGS``."""
+    """Untrained, seeded checkpoints (``{'state_dict': ...}``) of the toy
+    Seq Mask R-CNN and MaskTrack R-CNN, by the keys of ``TOY_CONFIGS``."""
     import torch
     from mmengine.config import Config
     from mmengine.registry import DefaultScope
@@ -162,6 +162,7 @@ def toy_checkpoints(tmp_path_factory) -> Dict[str, str]:
     root = tmp_path_factory.mktemp('checkpoints')
     checkpoints = {}
     for name, config in TOY_CONFIGS.items():
+        torch.manual_seed(0)  # the same random weights on every run
         with DefaultScope.overwrite_default_scope('mmpr'):
             model = MODELS.build(
                 Config.fromfile(osp.join(REPO_ROOT, config)).model)

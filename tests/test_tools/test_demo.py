@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
-# an untrained model proposes sequences once every detection is kept
+# an untrained (seeded) model proposes sequences once every detection is kept
 SMALL_RUN = ('model.test_cfg.rcnn.score_thr=0', 'model.test_cfg.rcnn.'
              'max_per_img=2')
 NUM_FRAMES = 8
@@ -27,12 +27,14 @@ def run_demo(load_tool, monkeypatch, *args):
     demo.main()
 
 
-def test_mp4_in_h264_mp4_and_json_out(repo_root, video, tmp_path):
+def test_mp4_in_h264_mp4_and_json_out(repo_root, video, toy_checkpoints,
+                                      tmp_path):
     out, out_json = str(tmp_path / 'out.mp4'), str(tmp_path / 'results.json')
     command = [
         sys.executable,
         osp.join(repo_root, 'tools', 'demo.py'), video[0],
-        osp.join(repo_root, TOY_CONFIG), '--out', out, '--out-json', out_json,
+        osp.join(repo_root, TOY_CONFIG), '--checkpoint',
+        toy_checkpoints['seq'], '--out', out, '--out-json', out_json,
         '--key-frames', '1', '--mem-step', '1', '--score-thr', '0',
         '--video-id', '3', '--cfg-options', *SMALL_RUN
     ]
@@ -58,10 +60,12 @@ def test_mp4_in_h264_mp4_and_json_out(repo_root, video, tmp_path):
 
 
 def test_frame_folder_in_frame_folder_out(load_tool, monkeypatch, video,
-                                          tmp_path, repo_root):
+                                          toy_checkpoints, tmp_path,
+                                          repo_root):
     out = str(tmp_path / 'drawn')
     run_demo(load_tool, monkeypatch, video[1], osp.join(repo_root, TOY_CONFIG),
-             '--out', out, '--key-frames', '1', '--score-thr', '0',
+             '--checkpoint', toy_checkpoints['seq'], '--out', out,
+             '--key-frames', '1', '--score-thr', '0',
              '--cfg-options', *SMALL_RUN)
     drawn = sorted(os.listdir(out))
     assert drawn == [f'{t:05d}.jpg' for t in range(NUM_FRAMES)]

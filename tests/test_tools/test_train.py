@@ -79,7 +79,7 @@ def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
         assert f'youtube_vis/segm_{item}' in log
     timing = re.search(
         r'inference time per frame \(ms\) over (\d+) frames: '
-        r'backbone: [0-9.]+', log)
+        r'preprocessing: [0-9.]+  backbone: [0-9.]+', log)
     assert timing and int(timing.group(1)) > 0
     drawn = sorted((workspace / 'show').glob('*/*.jpg'))
     assert len(drawn) == int(timing.group(1))  # every frame of every video

@@ -247,14 +247,16 @@ def test_key_frame_mask_nms_leaves_no_duplicate(model):
             scale_factor=(1.0, 1.0)))
     rcnn_cfg = model.roi_head.test_cfg
     score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    iou_thr = model.test_cfg.get('key_frame_mask_nms')
     try:
         with torch.no_grad():
             feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+            model.test_cfg['key_frame_mask_nms'] = None
             plain = model.detect_key_frame(feats, sample)
             model.test_cfg['key_frame_mask_nms'] = 0.2
             reduced = model.detect_key_frame(feats, sample)
     finally:
-        model.test_cfg.pop('key_frame_mask_nms', None)
+        model.test_cfg['key_frame_mask_nms'] = iou_thr
         rcnn_cfg.score_thr = score_thr
         model.train()
 
