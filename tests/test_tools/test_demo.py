@@ -30,10 +30,10 @@ def run_demo(load_tool, monkeypatch, *args):
 def test_mp4_in_h264_mp4_and_json_out(repo_root, video, toy_checkpoints,
                                       tmp_path):
     out, out_json = str(tmp_path / 'out.mp4'), str(tmp_path / 'results.json')
+    demo = osp.join(repo_root, 'tools', 'demo.py')
+    config = osp.join(repo_root, TOY_CONFIG)
     command = [
-        sys.executable,
-        osp.join(repo_root, 'tools', 'demo.py'), video[0],
-        osp.join(repo_root, TOY_CONFIG), '--checkpoint',
+        sys.executable, demo, video[0], config, '--checkpoint',
         toy_checkpoints['seq'], '--out', out, '--out-json', out_json,
         '--key-frames', '1', '--mem-step', '1', '--score-thr', '0',
         '--video-id', '3', '--cfg-options', *SMALL_RUN
@@ -65,8 +65,8 @@ def test_frame_folder_in_frame_folder_out(load_tool, monkeypatch, video,
     out = str(tmp_path / 'drawn')
     run_demo(load_tool, monkeypatch, video[1], osp.join(repo_root, TOY_CONFIG),
              '--checkpoint', toy_checkpoints['seq'], '--out', out,
-             '--key-frames', '1', '--score-thr', '0',
-             '--cfg-options', *SMALL_RUN)
+             '--key-frames', '1', '--score-thr', '0', '--cfg-options',
+             *SMALL_RUN)
     drawn = sorted(os.listdir(out))
     assert drawn == [f'{t:05d}.jpg' for t in range(NUM_FRAMES)]
     first = mmcv.imread(osp.join(out, drawn[0]))
