@@ -11,11 +11,13 @@ sequence, its best category), whatever --score-thr.
 """
 import argparse
 import os.path as osp
+import sys
 
 from mmengine.config import DictAction
 
 from mmpr.apis import inference_video, init_model, open_video, render_video
-from mmpr.utils import load_config, make_output_dir, one_line_errors
+from mmpr.utils import (load_config, make_output_dir, one_line_errors,
+                        precision_note)
 from mmpr.visualization import VIDEO_SUFFIXES, atomic_path
 
 
@@ -59,6 +61,11 @@ def parse_args() -> argparse.Namespace:
         'or 10 for a frame folder)')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed precision: autocast (bf16 on the CPU, fp16 on CUDA), the '
+        'prop head channels-last')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -78,6 +85,9 @@ def main() -> None:
         raise SystemExit(f'error: checkpoint {args.checkpoint} does not '
                          'exist; pass the .pth written by tools/train.py.')
     cfg = load_config(args.config, args.cfg_options)
+    note = precision_note(args.device) if args.amp else None
+    if note:
+        print(f'warning: {note}', file=sys.stderr)
     if args.out is not None:  # a video file or a folder of frames
         make_output_dir(
             args.out,
@@ -89,8 +99,8 @@ def main() -> None:
         with one_line_errors():
             frames = open_video(args.video)  # read when drawn or segmented
             model = init_model(cfg, args.checkpoint, args.device)
-            result = inference_video(model, frames, args.key_frames,
-                                     args.mem_step)
+            result = inference_video(
+                model, frames, args.key_frames, args.mem_step, amp=args.amp)
     except (FileNotFoundError, ValueError) as error:
         raise SystemExit(f'error: {error}')
     print(f'{len(frames)} frames, {len(result.sequences)} sequences; '

@@ -6,11 +6,13 @@ Prints AP/AR (YouTube-VIS, when the annotation json is annotated) or J&F
 import argparse
 import os
 import os.path as osp
+import sys
 
+import torch
 from mmengine.config import DictAction
 
 from mmpr.utils import (build_runner, check_dataset_files, load_config,
-                        make_output_dir, one_line_errors,
+                        make_output_dir, one_line_errors, precision_note,
                         setup_cpu_distributed)
 
 
@@ -34,6 +36,11 @@ def parse_args() -> argparse.Namespace:
         default=0.3,
         help='sequences scoring below are not drawn')
     parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed precision: autocast (bf16 on the CPU, fp16 on CUDA), the '
+        'prop head channels-last; mmpr models only on the CPU')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -48,6 +55,20 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
+
+
+def use_amp(cfg, config: str) -> None:
+    """Run the test loop under autocast (mmengine's ``TestLoop(fp16=True)``:
+    bf16 on the CPU, fp16 on CUDA)."""
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    if device == 'cpu' and 'propagator' not in cfg.model:
+        raise SystemExit(f'error: --amp on the CPU runs mmpr models only; '
+                         f'{config} runs mmcv ops (NMS, RoIAlign) that have '
+                         'no bf16 CPU kernels: drop --amp.')
+    cfg.test_cfg.fp16 = True
+    note = precision_note(device)
+    if note:
+        print(f'warning: {note}', file=sys.stderr)
 
 
 def main() -> None:
@@ -76,6 +97,8 @@ def main() -> None:
         cfg.model.propagator.progress = True
         cfg.custom_hooks = cfg.get('custom_hooks',
                                    []) + [dict(type='InferenceTimingHook')]
+    if args.amp:
+        use_amp(cfg, args.config)
     if args.show_dir is not None:
         cfg.default_hooks.visualization = dict(
             _scope_='mmpr',

@@ -26,7 +26,8 @@ from torch import Tensor
 
 from mmpr.registry import DATASETS, MODELS
 from mmpr.utils import (check_checkpoint_fits, checkpoint_state_dict,
-                        load_checkpoint_file, register_all_modules)
+                        load_checkpoint_file, mixed_precision,
+                        register_all_modules)
 from .video_reader import VideoFrames, VideoInput, open_video
 from .video_result import VideoResult
 
@@ -103,7 +104,8 @@ def inference_video(model: nn.Module,
                     video: Union[VideoInput, VideoFrames],
                     key_frames: Optional[int] = None,
                     mem_step: Optional[int] = None,
-                    score_thr: float = 0.0) -> VideoResult:
+                    score_thr: float = 0.0,
+                    amp: bool = False) -> VideoResult:
     """Instance sequences of a whole video.
 
     Args:
@@ -117,6 +119,9 @@ def inference_video(model: nn.Module,
             ``model.propagator.mem_step``.
         score_thr (float): Sequences scoring below are dropped. Defaults to
             0.0 (keep all).
+        amp (bool): Mixed precision (:func:`mmpr.utils.mixed_precision`:
+            bf16 on the CPU, fast where the CPU has AVX-512 bf16 or AMX;
+            fp16 on CUDA). Defaults to False (fp32).
 
     Returns:
         VideoResult: The sequences, highest score first, each with per-frame
@@ -124,7 +129,9 @@ def inference_video(model: nn.Module,
     """
     frames = PipelineFrames(open_video(video), build_video_pipeline(model.cfg))
     data = dict(inputs=[frames], data_samples=[frames.video_sample()])
-    with _propagator_settings(model, key_frames, mem_step), torch.no_grad():
+    device = next(model.parameters()).device
+    with _propagator_settings(model, key_frames, mem_step), \
+            mixed_precision(device, enabled=amp), torch.no_grad():
         sample = model.test_step(data)[0]
     return VideoResult.from_sequences(sample.pred_sequences,
                                       model.dataset_meta.get('classes', ()),

@@ -4,7 +4,8 @@ The model and the propagator mark their stages with :func:`timed_stage`; the
 marks cost nothing unless a caller (``InferenceTimingHook``, a benchmark)
 runs the code inside an active :class:`StageTimer`. Each mark is also a
 ``torch.profiler.record_function`` range named ``mmpr.<stage>``, so the
-stages show in a torch profiler trace.
+stages show in a torch profiler trace. Work that is counted rather than
+timed (e.g. the instances decoded) is added with :func:`count_work`.
 """
 import time
 from collections import defaultdict
@@ -19,16 +20,19 @@ _ACTIVE: ContextVar[Optional['StageTimer']] = ContextVar(
 
 
 class StageTimer:
-    """Sum the seconds of each stage run while this timer is active.
+    """Sum the seconds of each stage run while this timer is active, and
+    the counts of :func:`count_work`.
 
     Example:
         >>> with StageTimer() as timer:
         ...     model.test_step(data)
         >>> timer.seconds  # {'backbone': 0.8, 'propagation': 2.1, ...}
+        >>> timer.counts  # {'decodes': 120}
     """
 
     def __init__(self) -> None:
         self.seconds: Dict[str, float] = defaultdict(float)
+        self.counts: Dict[str, int] = defaultdict(int)
         self._tokens = []
 
     def __enter__(self) -> 'StageTimer':
@@ -59,3 +63,10 @@ def timed_stage(stage: str,
             if sync:
                 torch.cuda.synchronize(device)
             timer.seconds[stage] += time.perf_counter() - start
+
+
+def count_work(name: str, amount: int) -> None:
+    """Add ``amount`` to the count ``name`` of the active timer, if any."""
+    timer = _ACTIVE.get()
+    if timer is not None:
+        timer.counts[name] += amount

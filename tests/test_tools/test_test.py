@@ -2,6 +2,7 @@
 import os.path as osp
 
 import pytest
+import torch
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 MASKTRACK_CONFIG = 'configs/toy/masktrack-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
@@ -72,3 +73,12 @@ def test_output_in_a_files_way(test_tool, assert_one_line_error,
         test_tool(TOY_CONFIG, toy_checkpoints['seq'], option, out),
         f'error: cannot write {option} {out}: cannot create the folder',
         '(a file is in the way)')
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU only')
+def test_amp_on_the_cpu_for_a_peer_model(test_tool, assert_one_line_error,
+                                         toy_checkpoints):
+    assert_one_line_error(
+        test_tool(MASKTRACK_CONFIG, toy_checkpoints['masktrack'], '--amp'),
+        'error: --amp on the CPU runs mmpr models only',
+        'no bf16 CPU kernels: drop --amp.')

@@ -13,14 +13,16 @@ class InferenceTimingHook(Hook):
 
     Runs every test iteration inside a :class:`StageTimer`, which sums the
     stages the model marks (preprocessing, backbone, detection, memory,
-    propagation, classification, encoding, reduction, output), and logs the
-    per-frame averages when the test ends.
+    propagation, classification, encoding, reduction, output) and counts
+    the work it marks (``decodes``: instances decoded by the prop head), and
+    logs the per-frame averages when the test ends.
     """
 
     priority = 'VERY_LOW'
 
     def before_test(self, runner) -> None:
         self.seconds = defaultdict(float)
+        self.counts = defaultdict(int)
         self.frames = 0
 
     def before_test_iter(self,
@@ -37,6 +39,8 @@ class InferenceTimingHook(Hook):
         self._timer.__exit__(None, None, None)
         for stage, seconds in self._timer.seconds.items():
             self.seconds[stage] += seconds
+        for name, amount in self._timer.counts.items():
+            self.counts[name] += amount
         self.frames += sum(len(video) for video in outputs or [])
 
     def after_test(self, runner) -> None:
@@ -45,6 +49,8 @@ class InferenceTimingHook(Hook):
         stages = '  '.join(f'{stage}: {1000 * seconds / self.frames:.1f}'
                            for stage, seconds in self.seconds.items())
         total = 1000 * sum(self.seconds.values()) / self.frames
+        counts = ''.join(f'; {name} per frame: {amount / self.frames:.2f}'
+                         for name, amount in self.counts.items())
         runner.logger.info(f'inference time per frame (ms) over '
                            f'{self.frames} frames: {stages}  '
-                           f'total: {total:.1f}')
+                           f'total: {total:.1f}{counts}')

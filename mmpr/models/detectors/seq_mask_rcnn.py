@@ -17,7 +17,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmpr.registry import MODELS
-from mmpr.utils import timed_stage
+from mmpr.utils import full_precision, is_autocast_on, timed_stage
 
 
 class FrameFeatures(NamedTuple):
@@ -291,11 +291,12 @@ class SeqMaskRCNN(TwoStageDetector):
             InstanceData: ``masks`` (O, H, W) bool at the padded input size
             (zero outside ``img_shape``), ``scores`` (O, ), ``labels`` (O, ).
         """
-        with timed_stage('detection', feats.fpn[0].device):
-            proposals = self.rpn_head.predict(
-                feats.fpn, [sample], rescale=False)
+        device = feats.fpn[0].device
+        with timed_stage('detection', device), full_precision(device):
+            fpn = tuple(x.float() for x in feats.fpn)
+            proposals = self.rpn_head.predict(fpn, [sample], rescale=False)
             result = self.roi_head.predict(
-                feats.fpn, proposals, [sample], rescale=False)[0]
+                fpn, proposals, [sample], rescale=False)[0]
             result = result[result.scores.argsort(descending=True)]
             iou_thr = (self.test_cfg or {}).get('key_frame_mask_nms')
             if iou_thr is not None and len(result) > 1:
@@ -321,16 +322,17 @@ class SeqMaskRCNN(TwoStageDetector):
             Tensor: (N, C) class probabilities (the softmax over the C
             classes and the background, without the background).
         """
-        with timed_stage('classification', masks.device):
+        with timed_stage('classification', masks.device), \
+                full_precision(masks.device):
             boxes = mask2bbox(masks).float()
             boxes[:, :2] -= 1
             boxes[:, 2:] += 1
             height, width = masks.shape[-2:]
             boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
             boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
-            cls_score = self.roi_head._bbox_forward(feats.fpn,
-                                                    bbox2roi([boxes
-                                                              ]))['cls_score']
+            rois = bbox2roi([boxes])
+            fpn = tuple(x.float() for x in feats.fpn)
+            cls_score = self.roi_head._bbox_forward(fpn, rois)['cls_score']
             return cls_score.softmax(dim=-1)[:, :-1]
 
     def predict(self,
@@ -358,6 +360,9 @@ class SeqMaskRCNN(TwoStageDetector):
             raise ValueError('SeqMaskRCNN.predict takes one video per batch '
                              f'(batch_size=1), got {len(inputs)}')
         frames = list(data_samples[0])
+        if is_autocast_on(self.data_preprocessor.device):
+            # the prop head's convolutions run on the tensor cores / AMX
+            self.prop_head.to(memory_format=torch.channels_last)
         proposals = self.propagator.propose(self, inputs[0], frames)
         with timed_stage('reduction'):
             sequences = self.reducer(proposals)

@@ -35,7 +35,7 @@ from torch import Tensor
 from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences, encode_masks
-from mmpr.utils import timed_stage
+from mmpr.utils import count_work, timed_stage
 from .memory_bank import MemoryBank
 
 # the frames of a video: (T, C, H, W), or T (C, H, W) read on demand; uint8
@@ -69,6 +69,28 @@ def select_key_frames(num_frames: int,
         return [0]
     step = (num_frames - 1) / (num_key_frames - 1)
     return sorted({int(step * k) for k in range(num_key_frames)})
+
+
+def uncovered(masks: Tensor, covered: Tensor, iou_thr: float) -> Tensor:
+    """Indices of the masks whose IoU with every covered mask is below
+    ``iou_thr`` (early reduction).
+
+    Args:
+        masks (Tensor): (O, H, W) bool detections.
+        covered (Tensor): (N, H, W) bool masks already there.
+        iou_thr (float): Mask IoU from which a detection is covered.
+
+    Returns:
+        Tensor: (O', ) indices into ``masks``, ascending.
+    """
+    flat = masks.flatten(1).float()
+    other = covered.flatten(1).float()
+    inter = flat @ other.T
+    union = flat.sum(1)[:, None] + other.sum(1)[None] - inter
+    ious = inter / union.clamp(min=1)
+    if not ious.numel():
+        return torch.arange(len(masks), device=masks.device)
+    return torch.nonzero(ious.max(dim=1).values < iou_thr)[:, 0]
 
 
 @dataclass
@@ -162,6 +184,11 @@ class MemoryKPropagator:
             activations). Defaults to 8.
         read_budget_mb (int): Bound of one memory read's affinity matrix;
             instances are read in chunks that fit. Defaults to 256.
+        early_reduction (float, optional): At a key frame, a detection whose
+            mask IoU with a sequence already propagated into the frame is at
+            least this starts no sequence (that sequence covers it, and the
+            sequence NMS would keep one of the two): fewer propagations for
+            the same result. Defaults to None (off, as the paper).
         resegment_key_frames (bool): Keep (and classify) on a key frame the
             prop head's segmentation of the frame from its own memory, with
             the soft aggregation of its instances, instead of the detector's
@@ -180,6 +207,7 @@ class MemoryKPropagator:
                  mask_thr: float = 0.5,
                  chunk_size: int = 8,
                  read_budget_mb: int = 256,
+                 early_reduction: Optional[float] = None,
                  resegment_key_frames: bool = False,
                  progress: bool = False) -> None:
         select_key_frames(1, num_key_frames, key_frame_mode)  # check mode
@@ -197,6 +225,7 @@ class MemoryKPropagator:
         self.mask_thr = mask_thr
         self.chunk_size = chunk_size
         self.read_budget = read_budget_mb * 2**20
+        self.early_reduction = early_reduction
         self.resegment_key_frames = resegment_key_frames
         self.progress = progress
 
@@ -249,11 +278,12 @@ class MemoryKPropagator:
             if bar:
                 bar.update()
             feats = model.extract_frame_feats(frames[t][None])
-            self._propagate(model, streams, t, feats, proposals, direction=1)
+            covered = self._propagate(
+                model, streams, t, feats, proposals, direction=1)
             if t not in key_frames:
                 continue
             detected = self._detect(model, t, feats, frame_samples[t],
-                                    proposals)
+                                    proposals, covered)
             if detected is None:
                 continue
             detections[t] = detected
@@ -280,13 +310,22 @@ class MemoryKPropagator:
                                        self._memory_size(t, num_frames, -1)))
 
     def _detect(self, model, t: int, feats, sample: DetDataSample,
-                proposals: _Proposals) -> Optional[Tensor]:
+                proposals: _Proposals,
+                covered: Optional[Tensor]) -> Optional[Tensor]:
         """Detect on key frame ``t`` and start its sequences there.
+
+        Args:
+            covered (Tensor, optional): (N, H, W) bool masks of the
+                sequences propagated into frame ``t``; with
+                ``early_reduction`` the detections they cover start none.
 
         Returns:
             Tensor | None: (O, H, W) bool masks, None if nothing is detected.
         """
         masks = model.detect_key_frame(feats, sample).masks
+        if (self.early_reduction is not None and covered is not None
+                and len(masks)):
+            masks = masks[uncovered(masks, covered, self.early_reduction)]
         if not len(masks):
             return None
         sequences = proposals.add(t, len(masks))
@@ -295,6 +334,7 @@ class MemoryKPropagator:
             stream = self._start_stream(model, t, sequences, feats.fpn[0],
                                         masks, 1)
             head = model.prop_head
+            count_work('decodes', len(masks))
             with timed_stage('propagation', masks.device):
                 probs = head.segment(
                     [(stream.memory.keys, stream.memory.values)],
@@ -349,18 +389,23 @@ class MemoryKPropagator:
         return head.encode_query(feats.fpn[0], *feats.skips)
 
     def _propagate(self, model, streams: List[_Stream], t: int, feats,
-                   proposals: _Proposals, direction: int) -> None:
+                   proposals: _Proposals, direction: int) -> Optional[Tensor]:
         """Propagate every stream into frame ``t`` and update memories.
 
         All streams share the query encoding of frame ``t``; their instances
         are decoded in one batch and classified in one RoI pass.
+
+        Returns:
+            Tensor | None: The (N, H, W) bool masks of the N instances of
+            the streams at frame ``t``; None without streams.
         """
         if not streams:
-            return
+            return None
         head, p2 = model.prop_head, feats.fpn[0]
+        num_instances = sum(len(stream.sequences) for stream in streams)
+        count_work('decodes', num_instances)
         with timed_stage('propagation', p2.device):
-            query = self._encode_query(
-                head, feats, sum(len(stream.sequences) for stream in streams))
+            query = self._encode_query(head, feats, num_instances)
             per_stream = head.segment(
                 [(stream.memory.keys, stream.memory.values)
                  for stream in streams],
@@ -377,6 +422,8 @@ class MemoryKPropagator:
                         keys, values = head.encode_memory(
                             p2.expand(len(probs), -1, -1, -1), probs)
                         stream.memory.append(keys, values)
+        masks = torch.cat(per_stream) > self.mask_thr
         self._record(model, proposals, t,
                      [s for stream in streams for s in stream.sequences],
-                     torch.cat(per_stream) > self.mask_thr, feats)
+                     masks, feats)
+        return masks

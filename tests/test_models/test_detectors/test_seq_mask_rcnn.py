@@ -13,7 +13,7 @@ from mmengine.structures import InstanceData
 from mmpr.models import SeqMaskRCNN, VideoDataPreprocessor, mask_nms
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences
-from mmpr.utils import StageTimer
+from mmpr.utils import StageTimer, mixed_precision
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 H, W = 64, 96
@@ -270,6 +270,71 @@ def test_key_frame_mask_nms_leaves_no_duplicate(model):
     assert 0 < len(reduced) < len(plain)
     assert max_iou(reduced.masks) < 0.2
     assert (reduced.scores[:-1] >= reduced.scores[1:]).all()
+
+
+def test_mixed_precision_keeps_the_detector_in_fp32(model):
+    """Under autocast the backbone and the prop head run in bf16, with the
+    prop head channels-last; detection and classification run in fp32 (mmcv
+    has no bf16 CPU NMS / RoIAlign) and give the fp32 results."""
+    model.eval()
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=(H, W),
+            ori_shape=(H, W),
+            pad_shape=(H, W),
+            batch_input_shape=(H, W),
+            scale_factor=(1.0, 1.0)))
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    try:
+        with torch.no_grad():
+            feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+            masks = torch.zeros(1, H, W, dtype=torch.bool)
+            masks[0, 10:40, 20:60] = True
+            plain = model.detect_key_frame(feats, sample)
+            plain_probs = model.classify_masks(feats, masks)
+            with mixed_precision('cpu'):
+                low = model.extract_frame_feats(torch.randn(1, 3, H, W))
+                mixed = model.detect_key_frame(feats, sample)
+                mixed_probs = model.classify_masks(feats, masks)
+    finally:
+        rcnn_cfg.score_thr = score_thr
+        model.train()
+    assert low.fpn[0].dtype is torch.bfloat16
+    assert torch.equal(mixed.masks, plain.masks)
+    torch.testing.assert_close(mixed.scores, plain.scores)
+    assert mixed_probs.dtype is torch.float32
+    torch.testing.assert_close(mixed_probs, plain_probs)
+
+
+def test_mixed_precision_predict(model):
+    model.eval()
+    num_frames = 3
+    frames = torch.randint(0, 256, (num_frames, 3, H, W), dtype=torch.uint8)
+    video = TrackDataSample()
+    video.video_data_samples = [
+        DetDataSample(
+            metainfo=dict(
+                img_shape=(H, W),
+                ori_shape=(H, W),
+                scale_factor=(1.0, 1.0),
+                frame_id=t)) for t in range(num_frames)
+    ]
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    try:
+        with torch.no_grad(), mixed_precision('cpu'):
+            result = model.test_step(
+                dict(inputs=[frames], data_samples=[video]))[0]
+        assert model.prop_head.predictor.weight.is_contiguous(
+            memory_format=torch.channels_last)
+    finally:
+        rcnn_cfg.score_thr = score_thr
+        model.prop_head.to(memory_format=torch.contiguous_format)
+        model.train()
+    sequences = result.pred_sequences
+    assert len(sequences) and sequences.num_frames == num_frames
+    assert model.prop_head.predictor.weight.dtype is torch.float32
 
 
 def test_streamed_frames_predict_as_the_normalised_video(model):

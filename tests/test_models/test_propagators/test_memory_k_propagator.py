@@ -249,6 +249,29 @@ def test_resegmented_key_frames(toy_model, monkeypatch, frame_samples):
     assert resegmented.masks[0][1:] == plain.masks[0][1:]
 
 
+def test_early_reduction_starts_no_sequence_for_a_covered_detection(
+        toy_model, monkeypatch, frame_samples):
+    frames, mask = static_video(num_frames=7)
+    copy_head(toy_model, frames[:1], mask)
+    detect_given_masks(toy_model, monkeypatch, mask)
+    runs = {}
+    for early_reduction in (None, 0.99, 0.5):
+        with StageTimer() as timer:
+            proposals = MemoryKPropagator(
+                num_key_frames=2, mem_step=5,
+                early_reduction=early_reduction).propose(
+                    toy_model, frames, frame_samples(7, H, W))
+        runs[early_reduction] = proposals, timer.counts['decodes']
+    # key frames 0 and 3: the square propagated from 0 into 3 (IoU ~0.9)
+    # covers the detection there at 0.5, not at 0.99
+    (plain, plain_decodes), (strict, _), (reduced, decodes) = runs.values()
+    assert len(plain) == len(strict) == 2
+    assert plain_decodes == 6 + 3 + 3  # 0 -> 6; 3 -> 6; 3 -> 0
+    assert len(reduced) == 1 and decodes == 6
+    assert reduced.masks[0] == plain.masks[0]  # all 7 frames
+    assert all(rle is not None for rle in reduced.masks[0])
+
+
 def test_mem_num_sets_the_memory_step_per_video(toy_model, monkeypatch,
                                                 frame_samples):
     frames, mask = static_video(num_frames=9)

@@ -1,0 +1,62 @@
+"""Mixed-precision inference: which low precision, and where not to use it.
+
+One switch runs a model under autocast (mmengine's ``TestLoop(fp16=True)``,
+``tools/test.py --amp``, ``tools/demo.py --amp``, ``inference_video(...,
+amp=True)``): bf16 on a CPU, fp16 on CUDA. The parts that run mmcv ops
+without low-precision CPU kernels (NMS, RoIAlign: Mask R-CNN's heads, which
+are a small part of the time) run in fp32 inside it (:func:`full_precision`).
+"""
+from contextlib import contextmanager
+from typing import Iterator, Optional, Union
+
+import torch
+from mmengine.runner.amp import autocast
+
+from .cpu_info import cpu_info
+
+Device = Union[str, torch.device]
+
+
+def autocast_dtype(device: Device) -> torch.dtype:
+    """The low precision of ``device``: fp16 on CUDA, bf16 elsewhere."""
+    return (torch.float16
+            if torch.device(device).type == 'cuda' else torch.bfloat16)
+
+
+def is_autocast_on(device: Device) -> bool:
+    """Whether autocast is active for ``device``'s type."""
+    return torch.is_autocast_enabled(torch.device(device).type)
+
+
+@contextmanager
+def mixed_precision(device: Device, enabled: bool = True) -> Iterator[None]:
+    """Run the block under autocast on ``device`` (:func:`autocast_dtype`);
+    a no-op when ``enabled`` is False."""
+    device_type = torch.device(device).type
+    with autocast(
+            device_type=device_type, dtype=autocast_dtype(device),
+            enabled=enabled):
+        yield
+
+
+@contextmanager
+def full_precision(device: Device) -> Iterator[None]:
+    """Run the block in fp32 even inside autocast (inputs must be cast
+    with ``.float()`` by the caller)."""
+    with torch.autocast(torch.device(device).type, enabled=False):
+        yield
+
+
+def precision_note(device: Device) -> Optional[str]:
+    """A warning when mixed precision will be slower than fp32 on
+    ``device``: a CPU without native bf16 (AVX-512 bf16 or AMX) emulates
+    it. None when ``device`` has fast low precision."""
+    if torch.device(device).type != 'cpu':
+        return None
+    info = cpu_info()
+    if info['bf16']:
+        return None
+    return (f"mixed precision: this CPU ({info['model']}; ISA: "
+            f"{' '.join(info['isa']) or 'no AVX2'}) has no native bf16 "
+            '(AVX-512 bf16 or AMX), so bf16 is emulated and slower than '
+            'fp32; drop --amp here')

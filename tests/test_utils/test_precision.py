@@ -1,0 +1,39 @@
+import pytest
+import torch
+
+from mmpr.utils import (autocast_dtype, full_precision, is_autocast_on,
+                        mixed_precision, precision_note)
+from mmpr.utils import precision as precision_module
+
+
+def test_low_precision_per_device():
+    assert autocast_dtype('cpu') is torch.bfloat16
+    assert autocast_dtype(torch.device('cuda', 0)) is torch.float16
+
+
+def test_mixed_precision_and_full_precision_inside():
+    weight = torch.randn(4, 4)
+    assert not is_autocast_on('cpu')
+    with mixed_precision('cpu'):
+        assert is_autocast_on('cpu')
+        assert (torch.randn(2, 4) @ weight).dtype is torch.bfloat16
+        with full_precision('cpu'):
+            assert not is_autocast_on('cpu')
+            assert (torch.randn(2, 4) @ weight).dtype is torch.float32
+        assert is_autocast_on('cpu')
+    with mixed_precision('cpu', enabled=False):
+        assert (torch.randn(2, 4) @ weight).dtype is torch.float32
+
+
+@pytest.mark.parametrize('bf16', [True, False])
+def test_note_only_where_bf16_is_emulated(monkeypatch, bf16):
+    monkeypatch.setattr(
+        precision_module, 'cpu_info', lambda: dict(
+            model='Some CPU', isa=['avx2', 'fma'], bf16=bf16))
+    note = precision_note('cpu')
+    if bf16:
+        assert note is None
+    else:
+        assert 'Some CPU' in note and 'avx2 fma' in note
+        assert 'no native bf16' in note
+    assert precision_note('cuda:0') is None
