@@ -79,6 +79,6 @@ def test_output_in_a_files_way(test_tool, assert_one_line_error,
 def test_amp_on_the_cpu_for_a_peer_model(test_tool, assert_one_line_error,
                                          toy_checkpoints):
     assert_one_line_error(
-        test_tool(MASKTRACK_CONFIG, toy_checkpoints['masktrack'], '--amp'),
-        'error: --amp on the CPU runs mmpr models only',
+        test_tool(MASKTRACK_CONFIG, toy_checkpoints['masktrack'],
+                  '--amp'), 'error: --amp on the CPU runs mmpr models only',
         'no bf16 CPU kernels: drop --amp.')

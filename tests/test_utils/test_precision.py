@@ -1,9 +1,9 @@
 import pytest
 import torch
 
+import mmpr.utils.precision as precision_module
 from mmpr.utils import (autocast_dtype, full_precision, is_autocast_on,
                         mixed_precision, precision_note)
-from mmpr.utils import precision as precision_module
 
 
 def test_low_precision_per_device():
@@ -28,8 +28,8 @@ def test_mixed_precision_and_full_precision_inside():
 @pytest.mark.parametrize('bf16', [True, False])
 def test_note_only_where_bf16_is_emulated(monkeypatch, bf16):
     monkeypatch.setattr(
-        precision_module, 'cpu_info', lambda: dict(
-            model='Some CPU', isa=['avx2', 'fma'], bf16=bf16))
+        precision_module, 'cpu_info',
+        lambda: dict(model='Some CPU', isa=['avx2', 'fma'], bf16=bf16))
     note = precision_note('cpu')
     if bf16:
         assert note is None
