@@ -6,6 +6,7 @@ import sys
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
@@ -63,6 +64,50 @@ def test_key_frame_nms_setting_restores_the_test_cfg(load_tool):
     assert model.roi_head.test_cfg.nms.class_agnostic is True
 
 
+def box_rle(x0, y0, x1, y1, size=(10, 10)):
+    mask = np.zeros(size, np.uint8, order='F')
+    mask[y0:y1, x0:x1] = 1
+    return mask_utils.encode(mask)
+
+
+def test_agreement_matches_sequences_by_iou(load_tool):
+    tool = load_tool('analysis_tools/ablate_inference.py')
+    square, shifted, other = box_rle(0, 0, 4, 4), box_rle(0, 1, 4, 5), \
+        box_rle(6, 6, 10, 10)
+    # fp32: the square (0.9) and another object (0.5), two frames
+    reference = InstanceSequences([[square, square], [other, None]],
+                                  np.array([[0.9], [0.5]]), (10, 10), 2)
+    # mixed: the other object first, the square shifted by a row in frame
+    # 1, and a new sequence
+    mixed = InstanceSequences(
+        [[other, None], [square, shifted], [None, other]],
+        np.array([[0.45], [0.85], [0.1]]), (10, 10), 2)
+    result = tool.agreement([reference], [mixed])
+    # square: 8 pixels differ (of 16 + 16 vs 16 + 16), other: none; the
+    # unmatched sequence: its 16 pixels; 3 sequences x 2 frames x 100
+    assert result['pixel_agreement'] == pytest.approx(1 - (8 + 16) / 600)
+    assert result['mean_iou'] == pytest.approx((28 / 36 + 1) / 2)
+    assert result['max_score_change'] == pytest.approx(0.05)
+    assert result['unmatched'] == 1
+    assert tool.agreement([reference], [reference])['pixel_agreement'] == 1
+
+
+def test_early_reduction_and_precision_settings(load_tool):
+    tool = load_tool('analysis_tools/ablate_inference.py')
+    settings = tool.ablation_settings('early_reduction', [1, 6], 0.5)
+    assert [s.name for s in settings] == [
+        'K=1, full', 'K=1, early reduction 0.5', 'K=6, full',
+        'K=6, early reduction 0.5'
+    ]
+    assert settings[3].overrides == {
+        'propagator.num_key_frames': 6,
+        'propagator.early_reduction': 0.5
+    }
+    fp32, mixed = tool.ablation_settings('precision', [])
+    assert (fp32.amp, mixed.amp) == (False, True)
+    assert fp32.overrides == mixed.overrides == {}
+
+
 def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
     cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
     torch.manual_seed(0)
@@ -77,7 +122,8 @@ def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
         sys.executable,
         osp.join(repo_root, TOOL),
         osp.join(repo_root, TOY_CONFIG), checkpoint, '--out-dir',
-        str(out_dir), '--ablations', 'key_frames', '--key-frames', '1', '2',
+        str(out_dir), '--ablations', 'key_frames', 'precision',
+        '--key-frames', '1', '2',
         '--cfg-options', 'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
     ],
@@ -89,7 +135,11 @@ def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
 
     with open(out_dir / 'ablations.json') as file:
         report = json.load(file)
-    assert list(report['ablations']) == ['key_frames']
+    assert list(report['ablations']) == ['key_frames', 'precision']
+    fp32, mixed = report['ablations']['precision']
+    assert mixed['overrides'] == ['autocast'] and 'pixel_agreement' in mixed
+    assert 0 <= mixed['pixel_agreement'] <= 1
+    assert mixed['decodes_per_frame'] == 0 or fp32['decodes_per_frame'] > 0
     rows = report['ablations']['key_frames']
     assert [row['setting'] for row in rows] == ['K=1', 'K=2']
     assert rows[1]['overrides'] == ['propagator.num_key_frames=2']
@@ -104,6 +154,8 @@ def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
 
     table = (out_dir / 'ablations.md').read_text()
     assert table.startswith('## AP vs the number of key frames K')
-    assert '| setting | AP | AP50 | AP75 | AR1 | AR10 |' in table
+    assert ('| setting | AP | AP50 | AP75 | AR1 | AR10 | test (s) | ms/frame '
+            '| decodes/frame |') in table
+    assert '| fp32 |' in table and '(reference)' in table
     assert '| K=1 |' in table and '| K=2 |' in table
     assert 'inference ablations' in result.stdout + result.stderr

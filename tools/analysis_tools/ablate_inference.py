@@ -22,10 +22,19 @@ Ablations:
   paper) or across classes, ``roi_head.test_cfg.nms.class_agnostic``, each
   with and without the authors' class-agnostic mask NMS at IoU 0.2,
   ``test_cfg.key_frame_mask_nms``.
+- ``early_reduction``: for each K of ``--key-frames``, without and with
+  early reduction at ``--early-reduction`` mask IoU,
+  ``propagator.early_reduction``.
+- ``precision``: fp32 and mixed precision (the test loop's autocast, as
+  ``tools/test.py --amp``); the mixed run is compared with the fp32 run,
+  video by video: sequences matched by mask IoU over the video, the share
+  of mask pixels (over all frames of the matched and unmatched sequences)
+  on which they agree, their mean mask IoU and the largest score change.
 
 Per setting: AP, AP50, AP75, AR1 and AR10 (YouTube-VIS metric), the test
-run's wall time (data loading, inference, evaluation) and the model's
-inference time per frame (the propagator's stage timers). Writes
+run's wall time (data loading, inference, evaluation), the model's
+inference time per frame (the propagator's stage timers) and the instances
+decoded per frame (the propagation work). Writes
 ``ablations.json`` and ``ablations.md`` (one table per ablation) to
 ``--out-dir``.
 
@@ -43,14 +52,20 @@ import os.path as osp
 import sys
 import time
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, NamedTuple, Tuple
+from typing import (Any, Dict, Iterator, List, NamedTuple, Optional,
+                    Sequence, Tuple)
 
+import numpy as np
+import torch
 from mmengine.config import DictAction
+from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
+from pycocotools import mask as mask_utils
 
 from mmpr.engine import InferenceTimingHook
-from mmpr.utils import load_config
+from mmpr.structures import InstanceSequences
+from mmpr.utils import describe_cpu, load_config
 
 # metric name in the tables -> metric item of YouTubeVISMetric
 METRICS = dict(
@@ -61,7 +76,10 @@ TITLES = dict(
     category_aware='Category-aware reduction (paper Table 5)',
     mem_step='Memory step',
     key_frame_nms='Key-frame NMS: box NMS per class or across classes, '
-    'mask NMS')
+    'mask NMS',
+    early_reduction='Early reduction: a covered key-frame detection starts '
+    'no sequence',
+    precision='Precision: fp32 and mixed (autocast)')
 _ABSENT = object()  # a test_cfg key the config does not set
 NO_REDUCTION = {
     'reducer.iou_thr': math.inf,
@@ -71,9 +89,25 @@ NO_REDUCTION = {
 
 
 class Setting(NamedTuple):
-    """One evaluation: a name and the model attributes it overrides."""
+    """One evaluation: a name, the model attributes it overrides and
+    whether the test loop runs under autocast."""
     name: str
     overrides: Dict[str, Any]
+    amp: bool = False
+
+
+class SequenceRecorder(Hook):
+    """Keep the ``pred_sequences`` of every video of a test run."""
+
+    def before_test(self, runner) -> None:
+        self.videos: List[InstanceSequences] = []
+
+    def after_test_iter(self,
+                        runner,
+                        batch_idx: int,
+                        data_batch: Optional[dict] = None,
+                        outputs: Optional[Sequence] = None) -> None:
+        self.videos += [output.pred_sequences for output in outputs or []]
 
 
 def parse_args() -> argparse.Namespace:
@@ -98,6 +132,11 @@ def parse_args() -> argparse.Namespace:
         default=[1, 2, 4, 6, 8, 0],
         help='values of K for the key_frames ablation (0: every frame)')
     parser.add_argument(
+        '--early-reduction',
+        type=float,
+        default=0.5,
+        help='mask IoU of the early_reduction ablation')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -105,8 +144,21 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def ablation_settings(ablation: str, key_frames: List[int]) -> List[Setting]:
+def ablation_settings(ablation: str,
+                      key_frames: List[int],
+                      early_reduction: float = 0.5) -> List[Setting]:
     """The settings of one ablation."""
+    if ablation == 'precision':
+        return [Setting('fp32', {}), Setting('mixed', {}, amp=True)]
+    if ablation == 'early_reduction':
+        return [
+            Setting(
+                f'{"K=" + str(k) if k else "K=all"}, ' +
+                (f'early reduction {iou}' if iou else 'full'), {
+                    'propagator.num_key_frames': k,
+                    'propagator.early_reduction': iou
+                }) for k in key_frames for iou in (None, early_reduction)
+        ]
     if ablation == 'key_frames':
         return [
             Setting(f'K={k}' if k else 'K=all',
@@ -190,11 +242,78 @@ def metric_values(metrics: Dict[str, float]) -> Dict[str, float]:
     }
 
 
+def _overlaps(a: InstanceSequences,
+              b: InstanceSequences) -> Tuple[np.ndarray, ...]:
+    """Pixels over all frames: (S_a, S_b) intersections of two videos'
+    sequences, (S_a, ) and (S_b, ) areas."""
+    inter = np.zeros((len(a), len(b)))
+    area_a, area_b = np.zeros(len(a)), np.zeros(len(b))
+    for t in range(a.num_frames):
+        rows = [i for i, masks in enumerate(a.masks) if masks[t]]
+        cols = [j for j, masks in enumerate(b.masks) if masks[t]]
+        for i in rows:
+            area_a[i] += mask_utils.area(a.masks[i][t])
+        for j in cols:
+            area_b[j] += mask_utils.area(b.masks[j][t])
+        for i in rows:
+            for j in cols:
+                inter[i, j] += mask_utils.area(
+                    mask_utils.merge([a.masks[i][t], b.masks[j][t]],
+                                     intersect=True))
+    return inter, area_a, area_b
+
+
+def agreement(reference: List[InstanceSequences],
+              other: List[InstanceSequences]) -> Dict[str, float]:
+    """How far ``other`` is from ``reference``, video by video.
+
+    Sequences are matched greedily in the reference's score order to the
+    unmatched sequence of highest IoU over the video. Returns the share of
+    pixels (all frames of every sequence; an unmatched one against an empty
+    mask) on which the masks agree, the mean IoU of the matched pairs, the
+    largest score change between them and the number of unmatched
+    sequences.
+    """
+    differ = total = 0.0
+    ious, score_changes, unmatched = [], [0.0], 0
+    for a, b in zip(reference, other):
+        inter, area_a, area_b = _overlaps(a, b)
+        union = area_a[:, None] + area_b[None] - inter
+        iou = inter / np.maximum(union, 1)
+        pixels = a.num_frames * a.mask_size[0] * a.mask_size[1]
+        free = set(range(len(b)))
+        for i in np.argsort(-a.scores, kind='stable'):
+            j = max(free, key=lambda j: iou[i, j], default=None)
+            total += pixels
+            if j is None or iou[i, j] == 0:
+                differ += area_a[i]
+                unmatched += 1
+                continue
+            free.discard(j)
+            differ += union[i, j] - inter[i, j]
+            ious.append(iou[i, j])
+            score_changes.append(abs(a.scores[i] - b.scores[j]))
+        for j in free:
+            differ += area_b[j]
+            unmatched += 1
+            total += pixels
+    return dict(
+        pixel_agreement=1 - differ / max(total, 1),
+        mean_iou=float(np.mean(ious)) if ious else 0.0,
+        max_score_change=float(max(score_changes)),
+        unmatched=unmatched)
+
+
 def markdown(results: Dict[str, List[dict]]) -> str:
     """One table per ablation, AP/AR in percent."""
-    columns = list(METRICS) + ['test (s)', 'ms/frame']
     lines = []
     for ablation, rows in results.items():
+        columns = list(METRICS) + ['test (s)', 'ms/frame', 'decodes/frame']
+        compared = 'pixel_agreement' in rows[-1]
+        if compared:
+            columns += [
+                'pixel agreement', 'mean IoU', 'max score change', 'unmatched'
+            ]
         lines += [
             f'## {TITLES[ablation]}', '',
             '| setting | ' + ' | '.join(columns) + ' |',
@@ -202,7 +321,16 @@ def markdown(results: Dict[str, List[dict]]) -> str:
         ]
         for row in rows:
             cells = [f'{100 * row[name]:.1f}' for name in METRICS]
-            cells += [f"{row['test_s']:.2f}", f"{row['ms_per_frame']:.1f}"]
+            cells += [
+                f"{row['test_s']:.2f}", f"{row['ms_per_frame']:.1f}",
+                f"{row['decodes_per_frame']:.1f}"
+            ]
+            if compared:
+                cells += ([
+                    f"{100 * row['pixel_agreement']:.2f}%",
+                    f"{row['mean_iou']:.3f}", f"{row['max_score_change']:.3f}",
+                    str(row['unmatched'])
+                ] if 'pixel_agreement' in row else ['(reference)'] + [''] * 3)
             lines.append(f"| {row['setting']} | " + ' | '.join(cells) + ' |')
         lines.append('')
     return '\n'.join(lines)
@@ -235,33 +363,45 @@ def main() -> None:
         'work_dirs', 'ablate_inference',
         osp.splitext(osp.basename(args.config))[0])
     runner = build_runner(args, out_dir)
-    timing = InferenceTimingHook()
+    timing, recorder = InferenceTimingHook(), SequenceRecorder()
     runner.register_hook(timing)
+    runner.register_hook(recorder)
     model = runner.model.module if is_model_wrapper(
         runner.model) else runner.model
+    runner.logger.info(describe_cpu())
 
     results: Dict[str, List[dict]] = {}
     for ablation in args.ablations:
         results[ablation] = []
-        for setting in ablation_settings(ablation, args.key_frames):
+        reference = None
+        for setting in ablation_settings(ablation, args.key_frames,
+                                         args.early_reduction):
             runner.logger.info(f'ablation {ablation}: {setting.name} '
-                               f'{setting.overrides or "(config values)"}')
+                               f'{setting.overrides or "(config values)"}'
+                               f'{" under autocast" if setting.amp else ""}')
+            runner.test_loop.fp16 = setting.amp
             with overridden(model, setting.overrides):
                 start = time.perf_counter()
                 metrics = runner.test()
                 seconds = time.perf_counter() - start
+            model.prop_head.to(memory_format=torch.contiguous_format)
             inference = sum(timing.seconds.values())
-            results[ablation].append(
-                dict(
-                    setting=setting.name,
-                    overrides=[
-                        f'{key}={value}'
-                        for key, value in setting.overrides.items()
-                    ],
-                    **metric_values(metrics),
-                    test_s=seconds,
-                    ms_per_frame=1000 * inference / max(timing.frames, 1),
-                    frames=timing.frames))
+            frames = max(timing.frames, 1)
+            row = dict(
+                setting=setting.name,
+                overrides=[
+                    f'{key}={value}'
+                    for key, value in setting.overrides.items()
+                ] + (['autocast'] if setting.amp else []),
+                **metric_values(metrics),
+                test_s=seconds,
+                ms_per_frame=1000 * inference / frames,
+                decodes_per_frame=timing.counts['decodes'] / frames,
+                frames=timing.frames)
+            if ablation == 'precision' and reference is not None:
+                row.update(agreement(reference, recorder.videos))
+            reference = reference or recorder.videos
+            results[ablation].append(row)
 
     table = markdown(results)
     with open(osp.join(out_dir, 'ablations.json'), 'w') as file:
