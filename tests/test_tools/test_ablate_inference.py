@@ -122,9 +122,8 @@ def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
         sys.executable,
         osp.join(repo_root, TOOL),
         osp.join(repo_root, TOY_CONFIG), checkpoint, '--out-dir',
-        str(out_dir), '--ablations', 'key_frames', 'precision',
-        '--key-frames', '1', '2',
-        '--cfg-options', 'test_dataloader.num_workers=0',
+        str(out_dir), '--ablations', 'key_frames', 'precision', '--key-frames',
+        '1', '2', '--cfg-options', 'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
     ],
                             capture_output=True,

@@ -52,8 +52,8 @@ import os.path as osp
 import sys
 import time
 from contextlib import contextmanager
-from typing import (Any, Dict, Iterator, List, NamedTuple, Optional,
-                    Sequence, Tuple)
+from typing import (Any, Dict, Iterator, List, NamedTuple, Optional, Sequence,
+                    Tuple)
 
 import numpy as np
 import torch
