@@ -1,16 +1,21 @@
 """Helpers shared by the benchmark scripts of this folder.
 
-A synthetic video (its frames made when they are read), an untrained mmpr
-model with O instances forced on every key frame, and peak memory (peak RSS
-on the CPU, peak allocated memory on CUDA).
+A synthetic video (its frames made when they are read) or a folder of
+frames, an untrained mmpr model with O instances forced on every key frame
+(or a trained one as its config detects), and peak memory (peak RSS on the
+CPU, peak allocated memory on CUDA).
 """
 import argparse
-from typing import Sequence
+import os
+import os.path as osp
+from typing import Optional, Sequence
 
+import mmcv
 import torch
 from mmdet.structures import DetDataSample, TrackDataSample
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
+from mmengine.runner import load_checkpoint
 from torch import Tensor
 
 from mmpr.registry import MODELS
@@ -32,6 +37,14 @@ def add_video_args(parser: argparse.ArgumentParser) -> None:
         default=10,
         help='instances kept on every key frame (O; every frame for '
         'MaskTrack R-CNN), whatever their score')
+    parser.add_argument(
+        '--video',
+        help='a folder of frames to run on (its first --frames frames, '
+        'resized to --size) instead of the synthetic video')
+    parser.add_argument(
+        '--checkpoint',
+        help='trained mmpr weights: detections as the config says instead '
+        'of O forced ones')
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
         '--cfg-options',
@@ -60,9 +73,34 @@ class SyntheticFrames(Sequence[Tensor]):
         return (torch.roll(self.base, shifts=2 * t, dims=2) * 255).byte()
 
 
-def synthetic_video(num_frames: int, width: int, height: int) -> dict:
-    """A batch of one video of T :class:`SyntheticFrames`, and its
-    samples."""
+class FolderFrames(Sequence[Tensor]):
+    """The first T frames of a folder (image files in name order) as
+    (3, H, W) uint8 BGR tensors resized to (W, H), each read when indexed.
+    """
+
+    def __init__(self, folder: str, num_frames: int, width: int,
+                 height: int) -> None:
+        files = sorted(os.listdir(folder))[:num_frames]
+        if len(files) < num_frames:
+            raise SystemExit(f'error: --video {folder} has {len(files)} '
+                             f'frames, fewer than --frames {num_frames}')
+        self.files = [osp.join(folder, name) for name in files]
+        self.size = (width, height)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getitem__(self, t: int) -> Tensor:
+        image = mmcv.imresize(mmcv.imread(self.files[t]), self.size)
+        return torch.from_numpy(image).permute(2, 0, 1).contiguous()
+
+
+def synthetic_video(num_frames: int,
+                    width: int,
+                    height: int,
+                    folder: Optional[str] = None) -> dict:
+    """A batch of one video of T :class:`SyntheticFrames` (or the frames
+    of ``folder``), and its samples."""
     sample = TrackDataSample()
     sample.video_data_samples = [
         DetDataSample(
@@ -72,22 +110,30 @@ def synthetic_video(num_frames: int, width: int, height: int) -> dict:
                 scale_factor=(1.0, 1.0),
                 frame_id=t)) for t in range(num_frames)
     ]
-    return dict(
-        inputs=[SyntheticFrames(num_frames, width, height)],
-        data_samples=[sample])
+    frames = (
+        FolderFrames(folder, num_frames, width, height)
+        if folder else SyntheticFrames(num_frames, width, height))
+    return dict(inputs=[frames], data_samples=[sample])
 
 
-def build_mmpr(cfg: Config, num_instances: int, device: str):
+def build_mmpr(cfg: Config,
+               num_instances: int,
+               device: str,
+               checkpoint: Optional[str] = None):
     """An untrained model of ``cfg`` that keeps the top ``num_instances``
     detections of every key frame, whatever their score (score floor 0, no
     key-frame mask NMS, which would drop the untrained detector's repeats),
-    so that the propagation work is that of a real video."""
+    so that the propagation work is that of a real video; or, with a
+    ``checkpoint``, the trained model detecting as its config says."""
     cfg.model.backbone.init_cfg = None
-    cfg.model.test_cfg.rcnn.score_thr = 0.0
-    cfg.model.test_cfg.rcnn.max_per_img = num_instances
-    cfg.model.test_cfg.key_frame_mask_nms = None
+    if checkpoint is None:
+        cfg.model.test_cfg.rcnn.score_thr = 0.0
+        cfg.model.test_cfg.rcnn.max_per_img = num_instances
+        cfg.model.test_cfg.key_frame_mask_nms = None
     with DefaultScope.overwrite_default_scope('mmpr'):
         model = MODELS.build(cfg.model)
+    if checkpoint is not None:
+        load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
     return model.to(device).eval()
 
 

@@ -14,18 +14,33 @@ level before a run includes what the allocator kept from earlier runs:
 ``benchmark_memory.py`` measures mmpr's peak in fresh processes).
 ``--straightforward`` also times mmpr with the authors' cost model
 (``StraightforwardPropagator``, in this folder) and checks that its outputs
-equal the default path's.
+equal the default path's. ``--amp`` also times both models under mixed
+precision, the same way: backbone and FPN (and mmpr's prop head,
+channels-last) under autocast, bf16 on the CPU and fp16 on CUDA, the
+detector heads in fp32 (mmcv's CPU NMS and RoIAlign have no bf16 kernels).
+``--early-reduction IOU`` also times mmpr with early reduction.
+``--checkpoint`` and ``--video`` run a trained mmpr on real frames (e.g.
+the toy model on a toy valid video, where detections repeat and early
+reduction has work to skip).
 
-Example::
+Examples::
 
     python tools/analysis_tools/benchmark_speed.py --device cuda \\
-        --frames 10 --straightforward --json speed.json
+        --frames 10 --straightforward --amp --json speed.json
+    python tools/analysis_tools/benchmark_speed.py \\
+        configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-400i_toy-vis.py \\
+        --masktrack-config \\
+        configs/toy/masktrack-rcnn_r18_fpn_1xb2-1200i_toy-vis.py \\
+        --checkpoint work_dirs/demo/train/iter_400.pth \\
+        --video data/toy/youtube_vis_2019/valid/JPEGImages/304b554133 \\
+        --frames 20 --size 320 192 --key-frames 6 --early-reduction 0.5
 """
 import argparse
 import json
 import time
+from contextlib import contextmanager, nullcontext
 from functools import partial
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import numpy as np
 import torch
@@ -40,13 +55,21 @@ from pycocotools import mask as mask_utils
 from straightforward_propagator import StraightforwardPropagator
 
 from mmpr.structures import InstanceSequences
-from mmpr.utils import StageTimer, load_config
+from mmpr.utils import StageTimer, describe_cpu, load_config, mixed_precision
 
 MMPR_CONFIG = ('configs/seq_mask_rcnn/'
                'seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py')
 MASKTRACK_CONFIG = ('mmdet::masktrack_rcnn/'
                     'masktrack-rcnn_mask-rcnn_r50_fpn_8xb1-12e_'
                     'youtubevis2019.py')
+RUNS = dict(
+    mmpr='mmpr',
+    mmpr_early='mmpr, early reduction',
+    mmpr_mixed='mmpr, mixed',
+    mmpr_early_mixed='mmpr, early reduction, mixed',
+    straightforward='mmpr (straightforward)',
+    masktrack='MaskTrack R-CNN',
+    masktrack_mixed='MaskTrack R-CNN, mixed')
 STAGES = dict(
     preprocessing='pre-processing',
     backbone='backbone+FPN',
@@ -81,6 +104,15 @@ def parse_args() -> argparse.Namespace:
         '--straightforward',
         action='store_true',
         help="also time mmpr with the authors' cost model and compare")
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='also time both models under mixed precision')
+    parser.add_argument(
+        '--early-reduction',
+        type=float,
+        metavar='IOU',
+        help='also time mmpr with early reduction at this mask IoU')
     parser.add_argument('--json', help='save all numbers to this file')
     add_video_args(parser)
     return parser.parse_args()
@@ -115,15 +147,38 @@ def frame_batches(video: dict) -> List[dict]:
 
 
 @torch.no_grad()  # as mmengine's test loop
-def run_mmpr(model, video: dict) -> InstanceSequences:
+def run_mmpr(model, video: dict, amp: bool = False) -> InstanceSequences:
     """mmpr on the whole video; its instance sequences."""
-    return model.test_step(video)[0].pred_sequences
+    with mixed_precision(model.data_preprocessor.device, enabled=amp):
+        sequences = model.test_step(video)[0].pred_sequences
+    model.prop_head.to(memory_format=torch.contiguous_format)
+    return sequences
+
+
+@contextmanager
+def mixed_backbone(model) -> Iterator[None]:
+    """MaskTrack R-CNN's backbone and FPN under autocast, in fp32 out: the
+    split of mmpr's mixed precision."""
+    detector = model.detector
+    extract_feat = detector.extract_feat
+
+    def mixed_extract_feat(inputs):
+        with mixed_precision(inputs.device):
+            feats = extract_feat(inputs)
+        return tuple(x.float() for x in feats)
+
+    detector.extract_feat = mixed_extract_feat
+    try:
+        yield
+    finally:
+        del detector.extract_feat
 
 
 @torch.no_grad()
-def run_masktrack(model, batches: List[dict]) -> list:
+def run_masktrack(model, batches: List[dict], amp: bool = False) -> list:
     """MaskTrack R-CNN frame by frame; the frames' results."""
-    return [model.test_step(batch)[0][0] for batch in batches]
+    with mixed_backbone(model) if amp else nullcontext():
+        return [model.test_step(batch)[0][0] for batch in batches]
 
 
 def measure(run: Callable[[Any], list], make_inputs: Callable[[], Any],
@@ -150,6 +205,7 @@ def measure(run: Callable[[Any], list], make_inputs: Callable[[], Any],
         peak_mb=peak_mb,
         extra_mb=peak_mb - before_mb,
         stages=dict(timer.seconds),
+        decodes_per_frame=timer.counts['decodes'] / args.frames,
         outputs=outputs)
 
 
@@ -173,9 +229,11 @@ def compare(ours: InstanceSequences,
 
 
 def report(name: str, result: dict, unit: str) -> None:
-    print(f"{name:<26}{result['seconds']:8.3f} s  {result['fps']:7.2f} FPS  "
+    decodes = (f", {result['decodes_per_frame']:.1f} decodes/frame"
+               if result['decodes_per_frame'] else '')
+    print(f"{name:<30}{result['seconds']:8.3f} s  {result['fps']:7.2f} FPS  "
           f"peak {result['peak_mb']:8.1f} MB {unit} "
-          f"(+{result['extra_mb']:.1f} MB over the loaded models)")
+          f"(+{result['extra_mb']:.1f} MB over the loaded models){decodes}")
 
 
 def report_stages(stages: Dict[str, float], total: float) -> None:
@@ -192,17 +250,33 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
     cfg.model.propagator.num_key_frames = args.key_frames
-    mmpr = build_mmpr(cfg, args.num_instances, args.device)
+    mmpr = build_mmpr(cfg, args.num_instances, args.device, args.checkpoint)
     masktrack = build_masktrack(args.masktrack_config, args.num_instances,
                                 args.device)
     unit = 'CUDA' if args.device.startswith('cuda') else 'RSS'
     width, height = args.size
-    print(f'video: T={args.frames} frames at {width}x{height}, '
-          f'device {args.device}, O={args.num_instances} instances, '
-          f'K={args.key_frames} key frames, warm-up {args.warmup}')
+    device = (
+        describe_cpu() if args.device == 'cpu' else
+        f'device: {torch.cuda.get_device_name(args.device)}')
+    print(device)
+    trained = f'trained mmpr {args.checkpoint}, ' if args.checkpoint else ''
+    print(f"video: T={args.frames} frames ({args.video or 'synthetic'}) at "
+          f'{width}x{height}, device {args.device}, {trained}'
+          f'O={args.num_instances} instances, K={args.key_frames} key '
+          f'frames, warm-up {args.warmup}')
 
-    video = partial(synthetic_video, args.frames, *args.size)
+    video = partial(synthetic_video, args.frames, *args.size, args.video)
     results = dict(mmpr=measure(partial(run_mmpr, mmpr), video, args))
+    if args.early_reduction is not None:
+        mmpr.propagator.early_reduction = args.early_reduction
+        results['mmpr_early'] = measure(partial(run_mmpr, mmpr), video, args)
+        if args.amp:
+            results['mmpr_early_mixed'] = measure(
+                partial(run_mmpr, mmpr, amp=True), video, args)
+        mmpr.propagator.early_reduction = None
+    if args.amp:
+        results['mmpr_mixed'] = measure(
+            partial(run_mmpr, mmpr, amp=True), video, args)
     if args.straightforward:
         default = mmpr.propagator
         mmpr.propagator = StraightforwardPropagator(
@@ -216,17 +290,43 @@ def main() -> None:
     results['masktrack'] = measure(
         partial(run_masktrack, masktrack), lambda: frame_batches(video()),
         args)
+    if args.amp:
+        results['masktrack_mixed'] = measure(
+            partial(run_masktrack, masktrack, amp=True),
+            lambda: frame_batches(video()), args)
 
-    report('mmpr', results['mmpr'], unit)
-    report_stages(results['mmpr']['stages'], results['mmpr']['seconds'])
-    if args.straightforward:
-        report('mmpr (straightforward)', results['straightforward'], unit)
-        report_stages(results['straightforward']['stages'],
-                      results['straightforward']['seconds'])
-    report('MaskTrack R-CNN', results['masktrack'], unit)
-    summary = dict(ratio=results['mmpr']['seconds'] /
-                   results['masktrack']['seconds'])
-    print(f"mmpr / MaskTrack R-CNN time per frame: {summary['ratio']:.2f}")
+    for key, name in RUNS.items():
+        if key in results:
+            report(name, results[key], unit)
+            if key.startswith('mmpr') or key == 'straightforward':
+                report_stages(results[key]['stages'], results[key]['seconds'])
+    seconds = {key: result['seconds'] for key, result in results.items()}
+    summary = dict(ratio=seconds['mmpr'] / seconds['masktrack'])
+    print('mmpr / MaskTrack R-CNN time per frame, fp32: '
+          f"{summary['ratio']:.2f}")
+    if args.amp:
+        summary['ratio_mixed'] = (
+            seconds['mmpr_mixed'] / seconds['masktrack_mixed'])
+        summary['mmpr_amp_speedup'] = seconds['mmpr'] / seconds['mmpr_mixed']
+        print('mmpr / MaskTrack R-CNN time per frame, mixed: '
+              f"{summary['ratio_mixed']:.2f}; mmpr fp32 / mixed: "
+              f"{summary['mmpr_amp_speedup']:.2f}x")
+    if args.early_reduction is not None:
+        summary['early_speedup'] = seconds['mmpr'] / seconds['mmpr_early']
+        summary['early_decodes_ratio'] = (
+            results['mmpr']['decodes_per_frame'] /
+            max(results['mmpr_early']['decodes_per_frame'], 1e-9))
+        summary['ratio_early'] = seconds['mmpr_early'] / seconds['masktrack']
+        print(f'early reduction at IoU {args.early_reduction}: '
+              f"{summary['early_speedup']:.2f}x faster, "
+              f"{summary['early_decodes_ratio']:.2f}x fewer decodes; "
+              'mmpr with it / MaskTrack R-CNN time per frame, fp32: '
+              f"{summary['ratio_early']:.2f}")
+        if args.amp:
+            summary['ratio_early_mixed'] = (
+                seconds['mmpr_early_mixed'] / seconds['masktrack_mixed'])
+            print('mmpr with it / MaskTrack R-CNN time per frame, mixed: '
+                  f"{summary['ratio_early_mixed']:.2f}")
     if args.straightforward:
         summary['speedup'] = (
             results['straightforward']['seconds'] / results['mmpr']['seconds'])

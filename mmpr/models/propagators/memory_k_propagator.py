@@ -309,9 +309,13 @@ class MemoryKPropagator:
                                        feats.fpn[0], detections[t],
                                        self._memory_size(t, num_frames, -1)))
 
-    def _detect(self, model, t: int, feats, sample: DetDataSample,
+    def _detect(self,
+                model,
+                t: int,
+                feats,
+                sample: DetDataSample,
                 proposals: _Proposals,
-                covered: Optional[Tensor]) -> Optional[Tensor]:
+                covered: Optional[Tensor] = None) -> Optional[Tensor]:
         """Detect on key frame ``t`` and start its sequences there.
 
         Args:
