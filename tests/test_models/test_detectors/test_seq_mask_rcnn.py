@@ -1,4 +1,6 @@
 import os.path as osp
+from contextlib import contextmanager
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -236,29 +238,44 @@ def test_mask_nms_in_score_order():
     assert mask_nms(masks[:0], 0.2).tolist() == []
 
 
-def test_key_frame_mask_nms_leaves_no_duplicate(model):
-    model.eval()
-    sample = DetDataSample(
+def key_frame_sample() -> DetDataSample:
+    """A test frame of (H, W), unpadded."""
+    return DetDataSample(
         metainfo=dict(
             img_shape=(H, W),
             ori_shape=(H, W),
             pad_shape=(H, W),
             batch_input_shape=(H, W),
-            scale_factor=(1.0, 1.0)))
+            scale_factor=(1.0, 1.0),
+            frame_id=0))
+
+
+@contextmanager
+def testing_untrained(model) -> Iterator[None]:
+    """The model in eval mode, without gradients, keeping every detection
+    (score floor 0: untrained scores are low); restored on exit."""
     rcnn_cfg = model.roi_head.test_cfg
-    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0
     iou_thr = model.test_cfg.get('key_frame_mask_nms')
+    model.eval()
     try:
         with torch.no_grad():
-            feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
-            model.test_cfg['key_frame_mask_nms'] = None
-            plain = model.detect_key_frame(feats, sample)
-            model.test_cfg['key_frame_mask_nms'] = 0.2
-            reduced = model.detect_key_frame(feats, sample)
+            yield
     finally:
         model.test_cfg['key_frame_mask_nms'] = iou_thr
         rcnn_cfg.score_thr = score_thr
+        model.prop_head.to(memory_format=torch.contiguous_format)
         model.train()
+
+
+def test_key_frame_mask_nms_leaves_no_duplicate(model):
+    sample = key_frame_sample()
+    with testing_untrained(model):
+        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        model.test_cfg['key_frame_mask_nms'] = None
+        plain = model.detect_key_frame(feats, sample)
+        model.test_cfg['key_frame_mask_nms'] = 0.2
+        reduced = model.detect_key_frame(feats, sample)
 
     def max_iou(masks):
         flat = masks.flatten(1).float()
@@ -276,30 +293,17 @@ def test_mixed_precision_keeps_the_detector_in_fp32(model):
     """Under autocast the backbone and the prop head run in bf16, with the
     prop head channels-last; detection and classification run in fp32 (mmcv
     has no bf16 CPU NMS / RoIAlign) and give the fp32 results."""
-    model.eval()
-    sample = DetDataSample(
-        metainfo=dict(
-            img_shape=(H, W),
-            ori_shape=(H, W),
-            pad_shape=(H, W),
-            batch_input_shape=(H, W),
-            scale_factor=(1.0, 1.0)))
-    rcnn_cfg = model.roi_head.test_cfg
-    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
-    try:
-        with torch.no_grad():
-            feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
-            masks = torch.zeros(1, H, W, dtype=torch.bool)
-            masks[0, 10:40, 20:60] = True
-            plain = model.detect_key_frame(feats, sample)
-            plain_probs = model.classify_masks(feats, masks)
-            with mixed_precision('cpu'):
-                low = model.extract_frame_feats(torch.randn(1, 3, H, W))
-                mixed = model.detect_key_frame(feats, sample)
-                mixed_probs = model.classify_masks(feats, masks)
-    finally:
-        rcnn_cfg.score_thr = score_thr
-        model.train()
+    sample = key_frame_sample()
+    masks = torch.zeros(1, H, W, dtype=torch.bool)
+    masks[0, 10:40, 20:60] = True
+    with testing_untrained(model):
+        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        plain = model.detect_key_frame(feats, sample)
+        plain_probs = model.classify_masks(feats, masks)
+        with mixed_precision('cpu'):
+            low = model.extract_frame_feats(torch.randn(1, 3, H, W))
+            mixed = model.detect_key_frame(feats, sample)
+            mixed_probs = model.classify_masks(feats, masks)
     assert low.fpn[0].dtype is torch.bfloat16
     assert torch.equal(mixed.masks, plain.masks)
     torch.testing.assert_close(mixed.scores, plain.scores)
@@ -308,30 +312,17 @@ def test_mixed_precision_keeps_the_detector_in_fp32(model):
 
 
 def test_mixed_precision_predict(model):
-    model.eval()
     num_frames = 3
     frames = torch.randint(0, 256, (num_frames, 3, H, W), dtype=torch.uint8)
     video = TrackDataSample()
-    video.video_data_samples = [
-        DetDataSample(
-            metainfo=dict(
-                img_shape=(H, W),
-                ori_shape=(H, W),
-                scale_factor=(1.0, 1.0),
-                frame_id=t)) for t in range(num_frames)
-    ]
-    rcnn_cfg = model.roi_head.test_cfg
-    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 0.0  # untrained
-    try:
-        with torch.no_grad(), mixed_precision('cpu'):
-            result = model.test_step(
-                dict(inputs=[frames], data_samples=[video]))[0]
+    video.video_data_samples = [key_frame_sample() for _ in range(num_frames)]
+    for t, frame in enumerate(video):
+        frame.set_metainfo(dict(frame_id=t))
+    with testing_untrained(model), mixed_precision('cpu'):
+        result = model.test_step(dict(inputs=[frames],
+                                      data_samples=[video]))[0]
         assert model.prop_head.predictor.weight.is_contiguous(
             memory_format=torch.channels_last)
-    finally:
-        rcnn_cfg.score_thr = score_thr
-        model.prop_head.to(memory_format=torch.contiguous_format)
-        model.train()
     sequences = result.pred_sequences
     assert len(sequences) and sequences.num_frames == num_frames
     assert model.prop_head.predictor.weight.dtype is torch.float32
