@@ -251,7 +251,7 @@ def key_frame_sample() -> DetDataSample:
 
 
 @contextmanager
-def testing_untrained(model) -> Iterator[None]:
+def untrained_inference(model) -> Iterator[None]:
     """The model in eval mode, without gradients, keeping every detection
     (score floor 0: untrained scores are low); restored on exit."""
     rcnn_cfg = model.roi_head.test_cfg
@@ -270,7 +270,7 @@ def testing_untrained(model) -> Iterator[None]:
 
 def test_key_frame_mask_nms_leaves_no_duplicate(model):
     sample = key_frame_sample()
-    with testing_untrained(model):
+    with untrained_inference(model):
         feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
         model.test_cfg['key_frame_mask_nms'] = None
         plain = model.detect_key_frame(feats, sample)
@@ -296,7 +296,7 @@ def test_mixed_precision_keeps_the_detector_in_fp32(model):
     sample = key_frame_sample()
     masks = torch.zeros(1, H, W, dtype=torch.bool)
     masks[0, 10:40, 20:60] = True
-    with testing_untrained(model):
+    with untrained_inference(model):
         feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
         plain = model.detect_key_frame(feats, sample)
         plain_probs = model.classify_masks(feats, masks)
@@ -318,7 +318,7 @@ def test_mixed_precision_predict(model):
     video.video_data_samples = [key_frame_sample() for _ in range(num_frames)]
     for t, frame in enumerate(video):
         frame.set_metainfo(dict(frame_id=t))
-    with testing_untrained(model), mixed_precision('cpu'):
+    with untrained_inference(model), mixed_precision('cpu'):
         result = model.test_step(dict(inputs=[frames],
                                       data_samples=[video]))[0]
         assert model.prop_head.predictor.weight.is_contiguous(
