@@ -103,6 +103,9 @@ def test_early_reduction_and_precision_settings(load_tool):
         'propagator.num_key_frames': 6,
         'propagator.early_reduction': 0.5
     }
+    detector, resegmented = tool.ablation_settings('key_frame_masks', [])
+    assert resegmented.overrides == {'propagator.resegment_key_frames': True}
+    assert detector.overrides == {'propagator.resegment_key_frames': False}
     fp32, mixed = tool.ablation_settings('precision', [])
     assert (fp32.amp, mixed.amp) == (False, True)
     assert fp32.overrides == mixed.overrides == {}

@@ -22,6 +22,9 @@ Ablations:
   paper) or across classes, ``roi_head.test_cfg.nms.class_agnostic``, each
   with and without the authors' class-agnostic mask NMS at IoU 0.2,
   ``test_cfg.key_frame_mask_nms``.
+- ``key_frame_masks``: the masks kept on a key frame: the detector's or
+  the prop head's re-segmentation of the frame from its own memory (the
+  authors' code), ``propagator.resegment_key_frames``.
 - ``early_reduction``: for each K of ``--key-frames``, without and with
   early reduction at ``--early-reduction`` mask IoU,
   ``propagator.early_reduction``.
@@ -77,6 +80,8 @@ TITLES = dict(
     mem_step='Memory step',
     key_frame_nms='Key-frame NMS: box NMS per class or across classes, '
     'mask NMS',
+    key_frame_masks="Key-frame masks: the detector's or the prop head's "
+    're-segmentation',
     early_reduction='Early reduction: a covered key-frame detection starts '
     'no sequence',
     precision='Precision: fp32 and mixed (autocast)')
@@ -150,6 +155,11 @@ def ablation_settings(ablation: str,
     """The settings of one ablation."""
     if ablation == 'precision':
         return [Setting('fp32', {}), Setting('mixed', {}, amp=True)]
+    if ablation == 'key_frame_masks':
+        return [
+            Setting(name, {'propagator.resegment_key_frames': option})
+            for name, option in (('detector', False), ('re-segmented', True))
+        ]
     if ablation == 'early_reduction':
         return [
             Setting(
