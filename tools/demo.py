@@ -85,6 +85,8 @@ def main() -> None:
         raise SystemExit(f'error: checkpoint {args.checkpoint} does not '
                          'exist; pass the .pth written by tools/train.py.')
     cfg = load_config(args.config, args.cfg_options)
+    if 'propagator' in cfg.model:  # a progress bar over each pass
+        cfg.model.propagator.progress = True
     note = precision_note(args.device) if args.amp else None
     if note:
         print(f'warning: {note}', file=sys.stderr)
