@@ -3,6 +3,7 @@ import argparse
 import os
 import os.path as osp
 
+import torch
 from mmdet.utils import setup_cache_size_limit_of_dynamo
 from mmengine.config import DictAction
 
@@ -58,6 +59,11 @@ def main() -> None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
+        if not torch.cuda.is_available():
+            raise SystemExit('error: --amp trains with mmengine\'s '
+                             'AmpOptimWrapper, which needs CUDA (mmcv\'s CPU '
+                             'ops have no bf16 kernels); drop --amp on the '
+                             'CPU.')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'
     if args.auto_scale_lr:

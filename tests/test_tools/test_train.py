@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 DAVIS_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-davis.py'
@@ -178,6 +179,14 @@ def test_train_refuses_a_bad_checkpoint_to_start_from(repo_root, workspace,
         train(repo_root, workspace, '--cfg-options', f'load_from={masktrack}'),
         f'error: checkpoint {masktrack} is of another model: 0 of the 224 '
         'weights of config')
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU only')
+def test_train_amp_on_the_cpu(repo_root, workspace, assert_one_line_error):
+    assert_one_line_error(
+        train(repo_root, workspace, '--amp'),
+        "error: --amp trains with mmengine's AmpOptimWrapper, which needs "
+        'CUDA', 'drop --amp on the CPU.')
 
 
 def test_train_work_dir_in_a_files_way(repo_root, workspace,
