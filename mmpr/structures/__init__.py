@@ -1,9 +1,11 @@
-"""Data structures of mmpr: the instance sequences of a video and RLEs."""
+"""Data structures of mmpr: the instance sequences of a video, RLEs and
+mask IoUs."""
 from .instance_sequences import InstanceSequences
+from .mask_ious import mask_ious
 from .rle import (encode_masks, from_record, resize_rle, rle_areas, rle_box,
                   str_counts)
 
 __all__ = [
-    'InstanceSequences', 'encode_masks', 'from_record', 'resize_rle',
-    'rle_areas', 'rle_box', 'str_counts'
+    'InstanceSequences', 'encode_masks', 'from_record', 'mask_ious',
+    'resize_rle', 'rle_areas', 'rle_box', 'str_counts'
 ]

@@ -4,8 +4,8 @@ from .config import load_config
 from .cpu_info import cpu_info, describe_cpu
 from .distributed import setup_cpu_distributed
 from .errors import one_line_errors, unknown_type_message
-from .precision import (autocast_dtype, full_precision, is_autocast_on,
-                        mixed_precision, precision_note)
+from .precision import (autocast_dtype, channels_last, full_precision,
+                        is_autocast_on, mixed_precision, precision_note)
 from .preflight import check_dataset_files, make_output_dir
 from .runner import build_runner
 from .setup_env import register_all_modules
@@ -13,10 +13,10 @@ from .stage_timer import StageTimer, count_work, timed_stage
 
 __all__ = [
     'CheckpointError', 'StageTimer', 'autocast_dtype', 'build_runner',
-    'check_checkpoint_fits', 'check_dataset_files', 'checkpoint_state_dict',
-    'count_work', 'cpu_info', 'describe_cpu', 'full_precision',
-    'is_autocast_on', 'load_checkpoint_file', 'load_config', 'make_output_dir',
-    'mixed_precision', 'one_line_errors', 'precision_note',
+    'channels_last', 'check_checkpoint_fits', 'check_dataset_files',
+    'checkpoint_state_dict', 'count_work', 'cpu_info', 'describe_cpu',
+    'full_precision', 'is_autocast_on', 'load_checkpoint_file', 'load_config',
+    'make_output_dir', 'mixed_precision', 'one_line_errors', 'precision_note',
     'register_all_modules', 'setup_cpu_distributed', 'timed_stage',
     'unknown_type_message'
 ]

@@ -11,6 +11,7 @@ from typing import Iterator, Optional, Union
 
 import torch
 from mmengine.runner.amp import autocast
+from torch import nn
 
 from .cpu_info import cpu_info
 
@@ -45,6 +46,21 @@ def full_precision(device: Device) -> Iterator[None]:
     with ``.float()`` by the caller)."""
     with torch.autocast(torch.device(device).type, enabled=False):
         yield
+
+
+@contextmanager
+def channels_last(module: nn.Module, enabled: bool = True) -> Iterator[None]:
+    """Hold ``module``'s 4-D weights channels-last for the block (the layout
+    that tensor cores and AMX run under autocast), contiguous again after;
+    a no-op when ``enabled`` is False."""
+    if not enabled:
+        yield
+        return
+    module.to(memory_format=torch.channels_last)
+    try:
+        yield
+    finally:
+        module.to(memory_format=torch.contiguous_format)
 
 
 def precision_note(device: Device) -> Optional[str]:

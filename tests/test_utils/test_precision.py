@@ -2,8 +2,8 @@ import pytest
 import torch
 
 import mmpr.utils.precision as precision_module
-from mmpr.utils import (autocast_dtype, full_precision, is_autocast_on,
-                        mixed_precision, precision_note)
+from mmpr.utils import (autocast_dtype, channels_last, full_precision,
+                        is_autocast_on, mixed_precision, precision_note)
 
 
 def test_low_precision_per_device():
@@ -23,6 +23,16 @@ def test_mixed_precision_and_full_precision_inside():
         assert is_autocast_on('cpu')
     with mixed_precision('cpu', enabled=False):
         assert (torch.randn(2, 4) @ weight).dtype is torch.float32
+
+
+@pytest.mark.parametrize('enabled', [True, False])
+def test_channels_last_for_the_block_only(enabled):
+    conv = torch.nn.Conv2d(3, 8, 3)
+    with pytest.raises(RuntimeError), channels_last(conv, enabled):
+        assert conv.weight.is_contiguous(
+            memory_format=torch.channels_last) is enabled
+        raise RuntimeError('restored on errors too')
+    assert conv.weight.is_contiguous()
 
 
 @pytest.mark.parametrize('bf16', [True, False])

@@ -59,7 +59,6 @@ from typing import (Any, Dict, Iterator, List, NamedTuple, Optional, Sequence,
                     Tuple)
 
 import numpy as np
-import torch
 from mmengine.config import DictAction
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -394,7 +393,6 @@ def main() -> None:
                 start = time.perf_counter()
                 metrics = runner.test()
                 seconds = time.perf_counter() - start
-            model.prop_head.to(memory_format=torch.contiguous_format)
             inference = sum(timing.seconds.values())
             frames = max(timing.frames, 1)
             row = dict(

@@ -151,7 +151,6 @@ def run_mmpr(model, video: dict, amp: bool = False) -> InstanceSequences:
     """mmpr on the whole video; its instance sequences."""
     with mixed_precision(model.data_preprocessor.device, enabled=amp):
         sequences = model.test_step(video)[0].pred_sequences
-    model.prop_head.to(memory_format=torch.contiguous_format)
     return sequences
 
 

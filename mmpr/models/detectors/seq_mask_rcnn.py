@@ -17,7 +17,9 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmpr.registry import MODELS
-from mmpr.utils import full_precision, is_autocast_on, timed_stage
+from mmpr.structures import mask_ious
+from mmpr.utils import (channels_last, full_precision, is_autocast_on,
+                        timed_stage)
 
 
 class FrameFeatures(NamedTuple):
@@ -56,10 +58,7 @@ def mask_nms(masks: Tensor, iou_thr: float) -> Tensor:
     Returns:
         Tensor: (N', ) indices of the kept masks, in order.
     """
-    flat = masks.flatten(1).float()
-    inter = flat @ flat.T
-    areas = flat.sum(1)
-    ious = inter / (areas[:, None] + areas[None, :] - inter).clamp(min=1)
+    ious = mask_ious(masks, masks)
     keep: List[int] = []
     for i in range(len(masks)):
         if all(ious[i, k] < iou_thr for k in keep):
@@ -360,10 +359,11 @@ class SeqMaskRCNN(TwoStageDetector):
             raise ValueError('SeqMaskRCNN.predict takes one video per batch '
                              f'(batch_size=1), got {len(inputs)}')
         frames = list(data_samples[0])
-        if is_autocast_on(self.data_preprocessor.device):
-            # the prop head's convolutions run on the tensor cores / AMX
-            self.prop_head.to(memory_format=torch.channels_last)
-        proposals = self.propagator.propose(self, inputs[0], frames)
+        # under autocast, the prop head's convolutions run channels-last
+        # (on the tensor cores / AMX) for this call
+        with channels_last(self.prop_head,
+                           is_autocast_on(self.data_preprocessor.device)):
+            proposals = self.propagator.propose(self, inputs[0], frames)
         with timed_stage('reduction'):
             sequences = self.reducer(proposals)
         if rescale:

@@ -34,7 +34,7 @@ from torch import Tensor
 
 from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
-from mmpr.structures import InstanceSequences, encode_masks
+from mmpr.structures import InstanceSequences, encode_masks, mask_ious
 from mmpr.utils import count_work, timed_stage
 from .memory_bank import MemoryBank
 
@@ -83,11 +83,7 @@ def uncovered(masks: Tensor, covered: Tensor, iou_thr: float) -> Tensor:
     Returns:
         Tensor: (O', ) indices into ``masks``, ascending.
     """
-    flat = masks.flatten(1).float()
-    other = covered.flatten(1).float()
-    inter = flat @ other.T
-    union = flat.sum(1)[:, None] + other.sum(1)[None] - inter
-    ious = inter / union.clamp(min=1)
+    ious = mask_ious(masks, covered)
     if not ious.numel():
         return torch.arange(len(masks), device=masks.device)
     return torch.nonzero(ious.max(dim=1).values < iou_thr)[:, 0]

@@ -264,7 +264,6 @@ def untrained_inference(model) -> Iterator[None]:
     finally:
         model.test_cfg['key_frame_mask_nms'] = iou_thr
         rcnn_cfg.score_thr = score_thr
-        model.prop_head.to(memory_format=torch.contiguous_format)
         model.train()
 
 
@@ -318,14 +317,21 @@ def test_mixed_precision_predict(model):
     video.video_data_samples = [key_frame_sample() for _ in range(num_frames)]
     for t, frame in enumerate(video):
         frame.set_metainfo(dict(frame_id=t))
-    with untrained_inference(model), mixed_precision('cpu'):
-        result = model.test_step(dict(inputs=[frames],
-                                      data_samples=[video]))[0]
-        assert model.prop_head.predictor.weight.is_contiguous(
-            memory_format=torch.channels_last)
+    layouts = []  # the predictor's weight layout at each call
+    hook = model.prop_head.predictor.register_forward_pre_hook(
+        lambda conv, _: layouts.append(
+            conv.weight.is_contiguous(memory_format=torch.channels_last)))
+    try:
+        with untrained_inference(model), mixed_precision('cpu'):
+            result = model.test_step(
+                dict(inputs=[frames], data_samples=[video]))[0]
+    finally:
+        hook.remove()
     sequences = result.pred_sequences
     assert len(sequences) and sequences.num_frames == num_frames
-    assert model.prop_head.predictor.weight.dtype is torch.float32
+    assert layouts and all(layouts)  # channels-last during the call
+    weight = model.prop_head.predictor.weight
+    assert weight.dtype is torch.float32 and weight.is_contiguous()
 
 
 def test_streamed_frames_predict_as_the_normalised_video(model):

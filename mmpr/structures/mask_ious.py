@@ -1,0 +1,19 @@
+"""Pairwise IoU of dense masks (the key-frame mask NMS, early reduction)."""
+from torch import Tensor
+
+
+def mask_ious(masks: Tensor, others: Tensor) -> Tensor:
+    """IoU of every mask of ``masks`` with every mask of ``others``.
+
+    Args:
+        masks (Tensor): (N, H, W) bool masks.
+        others (Tensor): (M, H, W) bool masks.
+
+    Returns:
+        Tensor: (N, M) float IoUs (0 where both masks are empty).
+    """
+    flat = masks.flatten(1).float()
+    other = others.flatten(1).float()
+    inter = flat @ other.T
+    union = flat.sum(1)[:, None] + other.sum(1)[None] - inter
+    return inter / union.clamp(min=1)
