@@ -52,7 +52,7 @@ export MMPR_TOY_DATA=$TOY
 $PY tools/dataset_converters/make_toy_vis.py "$TOY" --preset small > /dev/null
 $PY tools/dataset_converters/youtubevis2coco.py -i "$TOY/youtube_vis_2019" \
     --version 2019 > /dev/null
-CONFIG=configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-400i_toy-vis.py
+CONFIG=configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py
 $PY tools/train.py "$CONFIG" --work-dir "$OUT/train" --cfg-options \
     train_cfg.max_iters=20 default_hooks.checkpoint.interval=20 \
     default_hooks.logger.interval=10 > "$OUT/train.log" 2>&1

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-work_dirs/demo}
 VENV=${VENV:-.venv}
-CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-400i_toy-vis.py}
+CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py}
 RETRAIN=${RETRAIN:-0}
 PY="$VENV/bin/python"
 export MMPR_TOY_DATA="$OUT/data"  # read by the toy configs
@@ -23,8 +23,6 @@ say() { printf '\n[mmpr demo] %s\n' "$*"; }
   exit 1; }
 [ -f "$CONFIG" ] || { echo "[mmpr demo] error: no config $CONFIG" >&2; exit 1; }
 start=$(date +%s)
-# the CPU and its ISA, for the times below
-"$PY" -c 'from mmpr.utils import describe_cpu; print(describe_cpu())'
 
 # stamps: written last, so an interrupted step is redone on the next run
 data_stamp="$MMPR_TOY_DATA/.mmpr_toy_small"
@@ -43,7 +41,7 @@ if [ -f "$data_stamp" ]; then
 else
   say "1/4 writing the toy data set to $MMPR_TOY_DATA"
   "$PY" tools/dataset_converters/make_toy_vis.py "$MMPR_TOY_DATA" \
-    --preset small
+    --preset small --no-davis
   "$PY" tools/dataset_converters/youtubevis2coco.py \
     -i "$MMPR_TOY_DATA/youtube_vis_2019" --version 2019
   touch "$data_stamp"

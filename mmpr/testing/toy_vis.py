@@ -520,7 +520,8 @@ def make_toy_vis(out_dir: str,
                  preset: str = 'tiny',
                  seed: int = 0,
                  version: str = '2019',
-                 overrides: Optional[dict] = None) -> Dict[str, str]:
+                 overrides: Optional[dict] = None,
+                 davis: bool = True) -> Dict[str, str]:
     """Write the toy YouTube-VIS, COCO and DAVIS sets under ``out_dir``.
 
     Layout (``version='2019'``; ``'2021'`` puts each split's json at
@@ -540,10 +541,12 @@ def make_toy_vis(out_dir: str,
         seed (int): Random seed; equal arguments write equal files.
         version (str): YouTube-VIS layout, ``'2019'`` or ``'2021'``.
         overrides (dict, optional): Fields of :class:`ToyVISSize` to change.
+        davis (bool): Write the DAVIS set too (about half the writing time).
+            Defaults to True.
 
     Returns:
         dict: Paths of the written json files by name, and ``davis_root``,
-        the DAVIS folder.
+        the DAVIS folder (when written).
     """
     if preset not in PRESETS:
         raise ValueError(f'unknown toy preset {preset!r}; choose one of '
@@ -578,5 +581,7 @@ def make_toy_vis(out_dir: str,
     path = osp.join(coco_root, 'annotations', 'instances_train2017.json')
     _dump(coco, path)
     written['coco_train'] = path
-    written['davis_root'] = write_davis(osp.join(out_dir, 'DAVIS'), size, seed)
+    if davis:
+        written['davis_root'] = write_davis(
+            osp.join(out_dir, 'DAVIS'), size, seed)
     return written

@@ -181,6 +181,13 @@ def test_2021_layout(tmp_path):
     assert written['davis_root'] == str(tmp_path / 'DAVIS')
 
 
+def test_without_davis(tmp_path):
+    written = make_toy_vis(str(tmp_path), overrides=SMALL, davis=False)
+    assert 'davis_root' not in written
+    assert not (tmp_path / 'DAVIS').exists()
+    assert len(YTVIS(written['youtube_vis_valid']).vids) == 1
+
+
 @pytest.mark.parametrize('kwargs, message', [
     (dict(preset='huge'), 'unknown toy preset'),
     (dict(version='2020'), "version must be '2019' or '2021'"),

@@ -45,6 +45,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--max-instances', type=int, help='override preset (at least 3)')
     parser.add_argument('--coco-images', type=int, help='override preset')
+    parser.add_argument(
+        '--no-davis',
+        action='store_true',
+        help='skip the DAVIS layout (the YouTube-VIS configs do not read it)')
     return parser.parse_args()
 
 
@@ -66,7 +70,8 @@ def main() -> None:
         preset=args.preset,
         seed=args.seed,
         version=args.version,
-        overrides=overrides)
+        overrides=overrides,
+        davis=not args.no_davis)
     for name, path in written.items():
         print(f'{name}: {path}')
     print(f'wrote the toy set in {time.perf_counter() - start:.1f} s')
