@@ -1,5 +1,6 @@
-# The `make demo` model: the toy Seq Mask R-CNN at half the ResNet-18 width,
-# trained for 400 iterations (a third of the toy config's, at 0.4x its cost
+# The toy Seq Mask R-CNN at half the ResNet-18 width (the `make demo` model
+# before the 300-iteration config, which inherits it), trained for 400
+# iterations (a third of the toy config's, at 0.4x its cost
 # per iteration), with the settings that let a model learn from scratch in
 # minutes (measured: docs/benchmarks.md, section 5):
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
