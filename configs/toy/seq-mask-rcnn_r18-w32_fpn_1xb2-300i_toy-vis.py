@@ -27,14 +27,10 @@ model = dict(
 # (measured on 2 cores: 0.74 s/iter with 2 workers, 0.63 s/iter without)
 train_dataloader = dict(num_workers=0, persistent_workers=False)
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+# the 400-iteration warm-up (50 iterations), then its cosine decay over
+# the rest of 300 iterations
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(
-        type='CosineAnnealingLR',
-        by_epoch=False,
-        begin=50,
-        end=max_iters,
-        T_max=max_iters - 50,
-        eta_min=1e-5)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=max_iters, T_max=max_iters - 50)
 ]
 default_hooks = dict(checkpoint=dict(interval=max_iters))
