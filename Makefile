@@ -6,6 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 OUT ?= work_dirs/demo
 RETRAIN ?= 0
+CONFIG ?=  # make demo's toy config; empty: tools/toy_demo.sh's default
 LINT_PATHS := mmpr configs tools tests setup.py
 
 .PHONY: setup test lint demo
@@ -24,4 +25,5 @@ lint: setup
 # the toy set, a CPU-trained toy model, its AP/AR and a rendered video
 # under OUT (RETRAIN=1: train again); see README, Quickstart
 demo: setup
-	@VENV="$(VENV)" OUT="$(OUT)" RETRAIN="$(RETRAIN)" bash tools/toy_demo.sh
+	@VENV="$(VENV)" OUT="$(OUT)" RETRAIN="$(RETRAIN)" CONFIG="$(CONFIG)" \
+		bash tools/toy_demo.sh

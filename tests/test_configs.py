@@ -15,7 +15,10 @@ from mmpr.registry import DATA_SAMPLERS, DATASETS, MODELS, TRANSFORMS
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # the demo config's 64 RoIs per image: a CPU-time setting (the toy frames
 # hold at most 4 objects; docs/benchmarks.md, section 5)
-RCNN_ROIS = {'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py': 64}
+RCNN_ROIS = {
+    f'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-{schedule}_toy-vis.py': 64
+    for schedule in ('300i', 'pairdet-300i')
+}
 CONFIGS = sorted(
     osp.relpath(path, REPO_ROOT) for path in glob.glob(
         osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)

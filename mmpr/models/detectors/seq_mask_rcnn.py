@@ -71,9 +71,10 @@ class SeqMaskRCNN(TwoStageDetector):
     """Mask R-CNN with a Seq-Prop head, trained on guidance/query pairs.
 
     ``loss()``: backbone + FPN on both frames of every pair -> Mask R-CNN
-    losses on the query frames -> guidance masks estimated by the mask head on
-    the guidance frames' ground-truth boxes (soft, detached) -> ``prop_head``
-    propagates them to the query frames -> ``loss_prop``.
+    losses on the query frames (or both frames) -> guidance masks estimated
+    by the mask head on the guidance frames' ground-truth boxes (soft,
+    detached) -> ``prop_head`` propagates them to the query frames ->
+    ``loss_prop``.
 
     ``predict()`` on a whole video: propose (``propagator``: the schedule of
     memory K-propagation, which calls this model's public steps
@@ -94,7 +95,10 @@ class SeqMaskRCNN(TwoStageDetector):
             :class:`SequenceNMS`.
         train_cfg (dict): mmdet's ``rpn``/``rpn_proposal``/``rcnn`` plus
             ``prop``, the prop head's ``train_cfg``
-            (``dict(max_objects=5, guidance='predicted')``).
+            (``dict(max_objects=5, guidance='predicted')``), and
+            ``detect_guidance_frames`` (bool): the Mask R-CNN losses on the
+            guidance frames too, whose features the step computes anyway
+            (default False: the query frames only, as the authors' code).
         test_cfg (dict): mmdet's ``rpn``/``rcnn``, plus
             ``key_frame_mask_nms`` (float, optional): the mask IoU at which
             a key-frame detection is dropped as a duplicate of a
@@ -173,7 +177,9 @@ class SeqMaskRCNN(TwoStageDetector):
                 guidance) in their metainfo.
 
         Returns:
-            dict: Mask R-CNN losses of the query frames plus ``loss_prop``.
+            dict: Mask R-CNN losses of the query frames (with
+            ``train_cfg.detect_guidance_frames``: of both frames) plus
+            ``loss_prop``.
         """
         query_inds = [sample.key_frames_inds[0] for sample in data_samples]
         guide_inds = [sample.ref_frames_inds[0] for sample in data_samples]
@@ -185,12 +191,16 @@ class SeqMaskRCNN(TwoStageDetector):
                    torch.as_tensor(guide_inds, device=inputs.device)]
         ])
         # one backbone pass over both frames of every pair
-        query_feats, guide_feats = self.extract_frame_feats(frames).split(
-            len(data_samples))
+        feats = self.extract_frame_feats(frames)
+        query_feats, guide_feats = feats.split(len(data_samples))
         query_samples = [s[i] for s, i in zip(data_samples, query_inds)]
         guide_samples = [s[i] for s, i in zip(data_samples, guide_inds)]
 
-        losses = self.detection_loss(query_feats.fpn, query_samples)
+        if self.train_cfg.get('detect_guidance_frames', False):
+            losses = self.detection_loss(feats.fpn,
+                                         query_samples + guide_samples)
+        else:
+            losses = self.detection_loss(query_feats.fpn, query_samples)
         losses.update(
             self.prop_loss(query_feats, guide_feats, query_samples,
                            guide_samples))

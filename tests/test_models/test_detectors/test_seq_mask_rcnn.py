@@ -79,6 +79,25 @@ def test_loss_on_pairs(model):
     assert model.prop_head.mask_encoder.weight.grad.abs().sum() > 0
 
 
+def test_detection_losses_on_guidance_frames_too(model, monkeypatch):
+    seen = []
+
+    def record(fpn, samples):
+        seen.append((fpn[0].shape[0], [id(s) for s in samples]))
+        return {}
+
+    monkeypatch.setattr(model, 'detection_loss', record)
+    query = frame([[10, 10, 40, 40]], [1])
+    guidance = frame([[12, 8, 42, 38]], [1])
+    inputs = torch.randn(1, 2, 3, H, W)
+    model.loss(inputs, [pair(query, guidance)])
+    monkeypatch.setitem(model.train_cfg, 'detect_guidance_frames', True)
+    model.loss(inputs, [pair(query, guidance)])
+    # by default the query frames only (the authors' code), with the option
+    # the guidance frames as well, each with its own features
+    assert seen == [(1, [id(query)]), (2, [id(query), id(guidance)])]
+
+
 def test_guidance_is_capped_and_shared_only(model, monkeypatch):
     seen = {}
 
