@@ -13,12 +13,11 @@ from mmpr.models import SeqMaskRCNN
 from mmpr.registry import DATA_SAMPLERS, DATASETS, MODELS, TRANSFORMS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-# the demo config's 64 RoIs per image: a CPU-time setting (the toy frames
-# hold at most 4 objects; docs/benchmarks.md, section 5)
-RCNN_ROIS = {
-    f'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-{schedule}_toy-vis.py': 64
-    for schedule in ('300i', 'pairdet-300i')
-}
+# RoIs per image of the CPU-time toy configs (the toy frames hold at most 4
+# objects; docs/benchmarks.md, section 5): 64 for the query frames; 32 per
+# frame where both frames of a pair are detected (the demo config)
+TOY = 'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-{}_toy-vis.py'
+RCNN_ROIS = {TOY.format('300i'): 64, TOY.format('pairdet-300i'): 32}
 CONFIGS = sorted(
     osp.relpath(path, REPO_ROOT) for path in glob.glob(
         osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-work_dirs/demo}
 VENV=${VENV:-.venv}
-CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py}
+CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py}
 RETRAIN=${RETRAIN:-0}
 PY="$VENV/bin/python"
 export MMPR_TOY_DATA="$OUT/data"  # read by the toy configs

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-DEMO_CONFIG = 'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py'
+DEMO_CONFIG = ('configs/toy/'
+               'seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py')
 
 
 def make_demo(repo_root, out_dir, config, **env):
