@@ -4,8 +4,9 @@ from .config import load_config
 from .cpu_info import cpu_info, describe_cpu
 from .distributed import setup_cpu_distributed
 from .errors import one_line_errors, unknown_type_message
-from .precision import (autocast_dtype, channels_last, full_precision,
-                        is_autocast_on, mixed_precision, precision_note)
+from .precision import (autocast_dtype, channels_last, fp32_contiguous,
+                        full_precision, is_autocast_on, mixed_precision,
+                        precision_note)
 from .preflight import check_dataset_files, make_output_dir
 from .runner import build_runner
 from .setup_env import register_all_modules
@@ -15,8 +16,9 @@ __all__ = [
     'CheckpointError', 'StageTimer', 'autocast_dtype', 'build_runner',
     'channels_last', 'check_checkpoint_fits', 'check_dataset_files',
     'checkpoint_state_dict', 'count_work', 'cpu_info', 'describe_cpu',
-    'full_precision', 'is_autocast_on', 'load_checkpoint_file', 'load_config',
-    'make_output_dir', 'mixed_precision', 'one_line_errors', 'precision_note',
+    'fp32_contiguous', 'full_precision', 'is_autocast_on',
+    'load_checkpoint_file', 'load_config', 'make_output_dir',
+    'mixed_precision', 'one_line_errors', 'precision_note',
     'register_all_modules', 'setup_cpu_distributed', 'timed_stage',
     'unknown_type_message'
 ]

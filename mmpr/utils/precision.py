@@ -7,11 +7,11 @@ without low-precision CPU kernels (NMS, RoIAlign: Mask R-CNN's heads, which
 are a small part of the time) run in fp32 inside it (:func:`full_precision`).
 """
 from contextlib import contextmanager
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.runner.amp import autocast
-from torch import nn
+from torch import Tensor, nn
 
 from .cpu_info import cpu_info
 
@@ -49,18 +49,28 @@ def full_precision(device: Device) -> Iterator[None]:
 
 
 @contextmanager
-def channels_last(module: nn.Module, enabled: bool = True) -> Iterator[None]:
-    """Hold ``module``'s 4-D weights channels-last for the block (the layout
-    that tensor cores and AMX run under autocast), contiguous again after;
-    a no-op when ``enabled`` is False."""
+def channels_last(*modules: nn.Module, enabled: bool = True) -> Iterator[None]:
+    """Hold the 4-D weights of ``modules`` channels-last for the block (the
+    layout that tensor cores and AMX run under autocast: their convolutions'
+    outputs are channels-last too), contiguous again after; a no-op when
+    ``enabled`` is False."""
     if not enabled:
         yield
         return
-    module.to(memory_format=torch.channels_last)
+    for module in modules:
+        module.to(memory_format=torch.channels_last)
     try:
         yield
     finally:
-        module.to(memory_format=torch.contiguous_format)
+        for module in modules:
+            module.to(memory_format=torch.contiguous_format)
+
+
+def fp32_contiguous(feats: Sequence[Tensor]) -> Tuple[Tensor, ...]:
+    """Feature maps (N, C, H, W) in fp32 and the contiguous layout, as
+    mmcv's RoIAlign reads them (its kernels index the raw data, so a
+    channels-last input would be read wrongly)."""
+    return tuple(x.float().contiguous() for x in feats)
 
 
 def precision_note(device: Device) -> Optional[str]:

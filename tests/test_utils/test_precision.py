@@ -27,12 +27,13 @@ def test_mixed_precision_and_full_precision_inside():
 
 @pytest.mark.parametrize('enabled', [True, False])
 def test_channels_last_for_the_block_only(enabled):
-    conv = torch.nn.Conv2d(3, 8, 3)
-    with pytest.raises(RuntimeError), channels_last(conv, enabled):
-        assert conv.weight.is_contiguous(
-            memory_format=torch.channels_last) is enabled
+    convs = [torch.nn.Conv2d(3, 8, 3), torch.nn.Conv2d(8, 4, 3)]
+    with pytest.raises(RuntimeError), channels_last(*convs, enabled=enabled):
+        for conv in convs:
+            assert conv.weight.is_contiguous(
+                memory_format=torch.channels_last) is enabled
         raise RuntimeError('restored on errors too')
-    assert conv.weight.is_contiguous()
+    assert all(conv.weight.is_contiguous() for conv in convs)
 
 
 @pytest.mark.parametrize('bf16', [True, False])

@@ -15,8 +15,8 @@ level before a run includes what the allocator kept from earlier runs:
 ``--straightforward`` also times mmpr with the authors' cost model
 (``StraightforwardPropagator``, in this folder) and checks that its outputs
 equal the default path's. ``--amp`` also times both models under mixed
-precision, the same way: backbone and FPN (and mmpr's prop head,
-channels-last) under autocast, bf16 on the CPU and fp16 on CUDA, the
+precision, the same way: backbone and FPN (and mmpr's prop head) under
+autocast with channels-last weights, bf16 on the CPU and fp16 on CUDA, the
 detector heads in fp32 (mmcv's CPU NMS and RoIAlign have no bf16 kernels).
 ``--early-reduction IOU`` also times mmpr with early reduction.
 ``--checkpoint`` and ``--video`` run a trained mmpr on real frames (e.g.
@@ -55,7 +55,8 @@ from pycocotools import mask as mask_utils
 from straightforward_propagator import StraightforwardPropagator
 
 from mmpr.structures import InstanceSequences
-from mmpr.utils import StageTimer, describe_cpu, load_config, mixed_precision
+from mmpr.utils import (StageTimer, channels_last, describe_cpu,
+                        fp32_contiguous, load_config, mixed_precision)
 
 MMPR_CONFIG = ('configs/seq_mask_rcnn/'
                'seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py')
@@ -156,19 +157,20 @@ def run_mmpr(model, video: dict, amp: bool = False) -> InstanceSequences:
 
 @contextmanager
 def mixed_backbone(model) -> Iterator[None]:
-    """MaskTrack R-CNN's backbone and FPN under autocast, in fp32 out: the
-    split of mmpr's mixed precision."""
+    """MaskTrack R-CNN's backbone and FPN under autocast, channels-last,
+    in fp32 out: the split of mmpr's mixed precision."""
     detector = model.detector
     extract_feat = detector.extract_feat
 
     def mixed_extract_feat(inputs):
         with mixed_precision(inputs.device):
             feats = extract_feat(inputs)
-        return tuple(x.float() for x in feats)
+        return fp32_contiguous(feats)
 
     detector.extract_feat = mixed_extract_feat
     try:
-        yield
+        with channels_last(detector.backbone, detector.neck):
+            yield
     finally:
         del detector.extract_feat
 

@@ -18,8 +18,8 @@ from torch import Tensor
 
 from mmpr.registry import MODELS
 from mmpr.structures import mask_ious
-from mmpr.utils import (channels_last, full_precision, is_autocast_on,
-                        timed_stage)
+from mmpr.utils import (channels_last, fp32_contiguous, full_precision,
+                        is_autocast_on, timed_stage)
 
 
 class FrameFeatures(NamedTuple):
@@ -302,7 +302,7 @@ class SeqMaskRCNN(TwoStageDetector):
         """
         device = feats.fpn[0].device
         with timed_stage('detection', device), full_precision(device):
-            fpn = tuple(x.float() for x in feats.fpn)
+            fpn = fp32_contiguous(feats.fpn)
             proposals = self.rpn_head.predict(fpn, [sample], rescale=False)
             result = self.roi_head.predict(
                 fpn, proposals, [sample], rescale=False)[0]
@@ -340,7 +340,7 @@ class SeqMaskRCNN(TwoStageDetector):
             boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
             boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
             rois = bbox2roi([boxes])
-            fpn = tuple(x.float() for x in feats.fpn)
+            fpn = fp32_contiguous(feats.fpn)
             cls_score = self.roi_head._bbox_forward(fpn, rois)['cls_score']
             return cls_score.softmax(dim=-1)[:, :-1]
 
@@ -369,10 +369,14 @@ class SeqMaskRCNN(TwoStageDetector):
             raise ValueError('SeqMaskRCNN.predict takes one video per batch '
                              f'(batch_size=1), got {len(inputs)}')
         frames = list(data_samples[0])
-        # under autocast, the prop head's convolutions run channels-last
-        # (on the tensor cores / AMX) for this call
-        with channels_last(self.prop_head,
-                           is_autocast_on(self.data_preprocessor.device)):
+        # under autocast, the backbone's, the FPN's and the prop head's
+        # convolutions run channels-last (on the tensor cores / AMX) for
+        # this call
+        with channels_last(
+                self.backbone,
+                self.neck,
+                self.prop_head,
+                enabled=is_autocast_on(self.data_preprocessor.device)):
             proposals = self.propagator.propose(self, inputs[0], frames)
         with timed_stage('reduction'):
             sequences = self.reducer(proposals)

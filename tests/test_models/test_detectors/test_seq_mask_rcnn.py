@@ -13,6 +13,7 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
 from mmpr.models import SeqMaskRCNN, VideoDataPreprocessor, mask_nms
+from mmpr.models.detectors import FrameFeatures
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences
 from mmpr.utils import StageTimer, mixed_precision
@@ -336,21 +337,55 @@ def test_mixed_precision_predict(model):
     video.video_data_samples = [key_frame_sample() for _ in range(num_frames)]
     for t, frame in enumerate(video):
         frame.set_metainfo(dict(frame_id=t))
-    layouts = []  # the predictor's weight layout at each call
-    hook = model.prop_head.predictor.register_forward_pre_hook(
-        lambda conv, _: layouts.append(
-            conv.weight.is_contiguous(memory_format=torch.channels_last)))
+    # the weight layout of a backbone, an FPN and a prop head convolution
+    # at each call
+    convs = dict(
+        backbone=model.backbone.conv1,
+        neck=model.neck.lateral_convs[0].conv,
+        prop_head=model.prop_head.predictor)
+    layouts = {name: [] for name in convs}
+    hooks = [
+        conv.register_forward_pre_hook(
+            lambda conv, _, name=name: layouts[name].append(
+                conv.weight.is_contiguous(memory_format=torch.channels_last)))
+        for name, conv in convs.items()
+    ]
     try:
         with untrained_inference(model), mixed_precision('cpu'):
             result = model.test_step(
                 dict(inputs=[frames], data_samples=[video]))[0]
     finally:
-        hook.remove()
+        for hook in hooks:
+            hook.remove()
     sequences = result.pred_sequences
     assert len(sequences) and sequences.num_frames == num_frames
-    assert layouts and all(layouts)  # channels-last during the call
-    weight = model.prop_head.predictor.weight
-    assert weight.dtype is torch.float32 and weight.is_contiguous()
+    for name, conv in convs.items():
+        # channels-last during the call, contiguous fp32 after
+        assert layouts[name] and all(layouts[name]), name
+        assert conv.weight.dtype is torch.float32
+        assert conv.weight.is_contiguous()
+
+
+def test_channels_last_features_detect_and_classify_as_contiguous(model):
+    """mmcv's RoIAlign reads raw memory: features in the channels-last
+    layout of mixed precision give the results of contiguous ones."""
+    sample = key_frame_sample()
+    masks = torch.zeros(1, H, W, dtype=torch.bool)
+    masks[0, 10:40, 20:60] = True
+    with untrained_inference(model):
+        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        layout = FrameFeatures(
+            tuple(
+                x.contiguous(memory_format=torch.channels_last)
+                for x in feats.fpn), feats.skips)
+        plain = model.detect_key_frame(feats, sample)
+        permuted = model.detect_key_frame(layout, sample)
+        plain_probs = model.classify_masks(feats, masks)
+        permuted_probs = model.classify_masks(layout, masks)
+    assert len(plain)
+    assert torch.equal(permuted.masks, plain.masks)
+    torch.testing.assert_close(permuted.scores, plain.scores)
+    torch.testing.assert_close(permuted_probs, plain_probs)
 
 
 def test_streamed_frames_predict_as_the_normalised_video(model):
