@@ -6,6 +6,8 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 OUT ?= work_dirs/demo
 RETRAIN ?= 0
+# make demo's training precision: auto (bf16 where the CPU has it), 1, 0
+AMP ?= auto
 CONFIG ?=  # make demo's toy config; empty: tools/toy_demo.sh's default
 LINT_PATHS := mmpr configs tools tests setup.py
 
@@ -26,4 +28,4 @@ lint: setup
 # under OUT (RETRAIN=1: train again); see README, Quickstart
 demo: setup
 	@VENV="$(VENV)" OUT="$(OUT)" RETRAIN="$(RETRAIN)" CONFIG="$(CONFIG)" \
-		bash tools/toy_demo.sh
+		AMP="$(AMP)" bash tools/toy_demo.sh

@@ -63,7 +63,7 @@ OPTIMIZERS = Registry(
 OPTIM_WRAPPERS = Registry(
     'optim_wrapper',
     parent=mmdet_registry.OPTIM_WRAPPERS,
-    locations=['mmdet.engine.optimizers'])
+    locations=['mmdet.engine.optimizers', 'mmpr.engine'])
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer constructor',
     parent=mmdet_registry.OPTIM_WRAPPER_CONSTRUCTORS,

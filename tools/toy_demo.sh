@@ -9,12 +9,16 @@
 #   VENV     environment made by `make setup` (default .venv)
 #   CONFIG   toy config (default the demo's toy YouTube-VIS config)
 #   RETRAIN  1: train and test again even if OUT holds a finished run
+#   AMP      auto (default): train in bf16 mixed precision (tools/train.py
+#            --amp) where the CPU has native bf16 (AVX-512 bf16 or AMX),
+#            else fp32; 1: always (slow where bf16 is emulated); 0: never
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-work_dirs/demo}
 VENV=${VENV:-.venv}
 CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py}
 RETRAIN=${RETRAIN:-0}
+AMP=${AMP:-auto}
 PY="$VENV/bin/python"
 export MMPR_TOY_DATA="$OUT/data"  # read by the toy configs
 
@@ -22,6 +26,9 @@ say() { printf '\n[mmpr demo] %s\n' "$*"; }
 [ -x "$PY" ] || { echo "[mmpr demo] error: no $PY; run 'make setup' first" >&2
   exit 1; }
 [ -f "$CONFIG" ] || { echo "[mmpr demo] error: no config $CONFIG" >&2; exit 1; }
+case "$AMP" in auto | 0 | 1) ;; *)
+  echo "[mmpr demo] error: AMP=$AMP; use AMP=auto, 1 or 0" >&2; exit 1 ;;
+esac
 start=$(date +%s)
 
 # stamps: written last, so an interrupted step is redone on the next run
@@ -53,8 +60,14 @@ if [ -f "$train_stamp" ]; then
 train again)"
 else
   rm -f "$test_stamp"
-  say "2/4 training $CONFIG on the CPU (progress below; 2-5 min on 2 cores)"
-  "$PY" tools/train.py "$CONFIG" --work-dir "$train_dir"
+  amp=()
+  if [ "$AMP" = 1 ] || { [ "$AMP" = auto ] &&
+      grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo 2>/dev/null; }; then
+    amp=(--amp)
+  fi
+  say "2/4 training $CONFIG on the CPU${amp:+ in bf16 mixed precision} \
+(progress below; 2-5 min on 2 cores)"
+  "$PY" tools/train.py "$CONFIG" --work-dir "$train_dir" "${amp[@]}"
   checkpoint=$(cat "$train_dir/last_checkpoint")
   echo "$CONFIG" > "$train_stamp"
 fi

@@ -2,13 +2,14 @@
 import argparse
 import os
 import os.path as osp
+import sys
 
 import torch
 from mmdet.utils import setup_cache_size_limit_of_dynamo
 from mmengine.config import DictAction
 
 from mmpr.utils import (build_runner, check_dataset_files, load_config,
-                        make_output_dir, one_line_errors,
+                        make_output_dir, one_line_errors, precision_note,
                         setup_cpu_distributed)
 
 
@@ -19,7 +20,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--amp',
         action='store_true',
-        help='enable automatic-mixed-precision training')
+        help='mixed-precision training: fp16 on CUDA, bf16 on the CPU '
+        '(fast where it has AVX-512 bf16 or AMX)')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
@@ -59,13 +61,18 @@ def main() -> None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        if not torch.cuda.is_available():
-            raise SystemExit('error: --amp trains with mmengine\'s '
-                             'AmpOptimWrapper, which needs CUDA (mmcv\'s CPU '
-                             'ops have no bf16 kernels); drop --amp on the '
-                             'CPU.')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.loss_scale = 'dynamic'
+        if torch.cuda.is_available():  # fp16 with loss scaling
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.loss_scale = 'dynamic'
+        elif 'propagator' not in cfg.model:
+            raise SystemExit(f'error: --amp on the CPU trains mmpr models '
+                             f'only; {args.config} runs mmcv ops (RoIAlign) '
+                             'that have no bf16 CPU kernels: drop --amp.')
+        else:  # bf16, the Mask R-CNN heads in fp32
+            cfg.optim_wrapper.type = 'BF16OptimWrapper'
+            note = precision_note('cpu')
+            if note:
+                print(f'warning: {note}', file=sys.stderr)
     if args.auto_scale_lr:
         if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
             raise SystemExit('error: --auto-scale-lr needs '

@@ -34,11 +34,13 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
                       'model = dict(propagator=dict(num_key_frames=1))\n'
                       'test_dataloader = dict(dataset=dict(indices=2))\n')
     out = tmp_path / 'demo'
-    first = make_demo(repo_root, out, str(config))
+    first = make_demo(repo_root, out, str(config), AMP='0')
     assert first.returncode == 0, first.stderr[-3000:]
     # the training log names the CPU and its ISA
     log = first.stdout + first.stderr
     assert 'CPU: ' in log and 'native bf16: ' in log
+    assert 'BF16OptimWrapper' not in log  # fp32 (AMP=0)
+    assert 'in bf16 mixed precision' not in first.stdout
     assert 'writing the toy data set' in first.stdout
     assert 'segm_mAP' in first.stdout + first.stderr
     checkpoint = out / 'train' / 'iter_2.pth'
@@ -60,7 +62,21 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     other.write_text(config.read_text().replace(
         'max_iters=2, val_interval=2',
         'max_iters=1, val_interval=1').replace('interval=2', 'interval=1'))
-    third = make_demo(repo_root, out, str(other))
+    third = make_demo(repo_root, out, str(other), AMP='1')
     assert third.returncode == 0, third.stderr[-3000:]
     assert 'reusing the toy data set' in third.stdout
     assert (out / 'train' / 'iter_1.pth').stat().st_mtime > trained_at
+    # AMP=1: trained with tools/train.py --amp (bf16 on the CPU)
+    assert 'in bf16 mixed precision' in third.stdout
+    assert "type='BF16OptimWrapper'" in third.stdout + third.stderr
+
+
+def test_amp_setting_is_checked(repo_root, tmp_path):
+    done = make_demo(
+        repo_root,
+        tmp_path / 'demo',
+        osp.join(repo_root, DEMO_CONFIG),
+        AMP='yes')
+    assert done.returncode != 0
+    assert done.stderr.strip() == ('[mmpr demo] error: AMP=yes; use '
+                                   'AMP=auto, 1 or 0')

@@ -181,12 +181,29 @@ def test_train_refuses_a_bad_checkpoint_to_start_from(repo_root, workspace,
         'weights of config')
 
 
+@pytest.mark.slow  # a subprocess training
 @pytest.mark.skipif(torch.cuda.is_available(), reason='CPU only')
-def test_train_amp_on_the_cpu(repo_root, workspace, assert_one_line_error):
+def test_train_amp_on_the_cpu_in_bf16(repo_root, workspace):
+    result = train(repo_root, workspace, '--amp', '--work-dir',
+                   str(workspace / 'work'), '--cfg-options',
+                   'train_cfg.max_iters=2', 'default_hooks.logger.interval=1')
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert "type='BF16OptimWrapper'" in log  # the config the runner logs
+    for key in LOSSES:
+        assert len(logged(log, key)) == 2, key
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU only')
+def test_train_amp_on_the_cpu_mmpr_models_only(repo_root, workspace,
+                                               assert_one_line_error):
+    config = osp.join(
+        repo_root, 'configs/toy/masktrack-rcnn_r18_fpn_1xb2-1200i_toy-vis.py')
     assert_one_line_error(
-        train(repo_root, workspace, '--amp'),
-        "error: --amp trains with mmengine's AmpOptimWrapper, which needs "
-        'CUDA', 'drop --amp on the CPU.')
+        run(repo_root, workspace, sys.executable,
+            osp.join(repo_root, 'tools', 'train.py'), config, '--amp'),
+        f'error: --amp on the CPU trains mmpr models only; {config} runs '
+        'mmcv ops (RoIAlign)', 'drop --amp.')
 
 
 def test_train_work_dir_in_a_files_way(repo_root, workspace,

@@ -209,19 +209,23 @@ class SeqMaskRCNN(TwoStageDetector):
     def detection_loss(self, fpn: Tuple[Tensor, ...],
                        samples: SampleList) -> dict:
         """Mask R-CNN's losses (RPN, bbox, mask) of frames' FPN features:
-        ``TwoStageDetector.loss`` after its ``extract_feat``."""
+        ``TwoStageDetector.loss`` after its ``extract_feat``; in fp32 under
+        autocast (mixed-precision training), as at test time."""
         proposal_cfg = self.train_cfg.get('rpn_proposal', self.test_cfg.rpn)
         rpn_samples = copy.deepcopy(samples)
         for sample in rpn_samples:  # class-agnostic RPN targets
             sample.gt_instances.labels = torch.zeros_like(
                 sample.gt_instances.labels)
-        rpn_losses, proposals = self.rpn_head.loss_and_predict(
-            fpn, rpn_samples, proposal_cfg=proposal_cfg)
-        losses = {
-            key if 'rpn' in key or 'loss' not in key else f'rpn_{key}': value
-            for key, value in rpn_losses.items()
-        }
-        losses.update(self.roi_head.loss(fpn, proposals, samples))
+        with full_precision(fpn[0].device):
+            fpn = fp32_contiguous(fpn)
+            rpn_losses, proposals = self.rpn_head.loss_and_predict(
+                fpn, rpn_samples, proposal_cfg=proposal_cfg)
+            losses = {
+                key if 'rpn' in key or 'loss' not in key else f'rpn_{key}':
+                value
+                for key, value in rpn_losses.items()
+            }
+            losses.update(self.roi_head.loss(fpn, proposals, samples))
         return losses
 
     def prop_loss(self, query_feats: FrameFeatures, guide_feats: FrameFeatures,
@@ -270,7 +274,9 @@ class SeqMaskRCNN(TwoStageDetector):
             Tensor: (K, H, W) probabilities (detached).
         """
         rois = bbox2roi(boxes)
-        mask_preds = self.roi_head._mask_forward(fpn, rois)['mask_preds']
+        with full_precision(rois.device):
+            mask_preds = self.roi_head._mask_forward(
+                fp32_contiguous(fpn), rois)['mask_preds']
         labels = torch.cat(labels)
         if mask_preds.size(1) > 1:  # class-specific masks
             mask_preds = mask_preds[torch.arange(len(labels)), labels]

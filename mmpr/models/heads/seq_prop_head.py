@@ -515,4 +515,5 @@ class SeqPropHead(BaseModule):
                     if len(k)]
         probs = self.segment(memories, query.index(pair_inds))
         return dict(
-            loss_prop=self.loss_prop(torch.cat(probs), targets.target_masks))
+            loss_prop=self.loss_prop(
+                torch.cat(probs).float(), targets.target_masks))

@@ -12,6 +12,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
+from mmpr.engine import BF16OptimWrapper
 from mmpr.models import SeqMaskRCNN, VideoDataPreprocessor, mask_nms
 from mmpr.models.detectors import FrameFeatures
 from mmpr.registry import MODELS
@@ -78,6 +79,40 @@ def test_loss_on_pairs(model):
     model.zero_grad()
     loss.backward()
     assert model.prop_head.mask_encoder.weight.grad.abs().sum() > 0
+
+
+def test_mixed_precision_training_step(model):
+    """Under ``BF16OptimWrapper`` the backbone runs in bf16 and the Mask
+    R-CNN heads in fp32 (mmcv's CPU RoIAlign has no bf16 kernel); every
+    loss is fp32 and the gradients reach all heads."""
+    samples = [
+        pair(
+            frame([[10, 10, 40, 40], [50, 20, 90, 60]], [1, 2], [0, 2]),
+            frame([[12, 8, 42, 38], [48, 22, 88, 62]], [1, 2], [0, 2])),
+    ]
+    inputs = torch.randn(1, 2, 3, H, W)
+    # lr 0: the module's weights stay as they are for the other tests
+    wrapper = BF16OptimWrapper(
+        optimizer=torch.optim.SGD(model.parameters(), lr=0))
+    try:
+        with wrapper.optim_context(model):
+            feats = model.extract_frame_feats(inputs[:, 0])
+            losses = model.loss(inputs, samples)
+        assert feats.fpn[0].dtype is torch.bfloat16
+        loss, _ = model.parse_losses(losses)
+        for name, value in losses.items():
+            if 'loss' in name:
+                assert value.dtype is torch.float32, name
+                assert torch.isfinite(value), name
+        model.zero_grad()
+        wrapper.backward(loss)
+        for head in (model.backbone.conv1, model.rpn_head.rpn_conv,
+                     model.roi_head.bbox_head.fc_cls,
+                     model.prop_head.mask_encoder):
+            assert head.weight.grad.abs().sum() > 0, head
+    finally:
+        model.zero_grad()
+        model.to(memory_format=torch.contiguous_format)
 
 
 def test_detection_losses_on_guidance_frames_too(model, monkeypatch):
