@@ -101,9 +101,10 @@ def test_mixed_precision_training_step(model):
         assert feats.fpn[0].dtype is torch.bfloat16
         loss, _ = model.parse_losses(losses)
         for name, value in losses.items():
-            if 'loss' in name:
-                assert value.dtype is torch.float32, name
-                assert torch.isfinite(value), name
+            for level in value if isinstance(value, list) else [value]:
+                if 'loss' in name:  # one tensor, or one per FPN level
+                    assert level.dtype is torch.float32, name
+                    assert torch.isfinite(level), name
         model.zero_grad()
         wrapper.backward(loss)
         for head in (model.backbone.conv1, model.rpn_head.rpn_conv,
