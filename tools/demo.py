@@ -64,7 +64,7 @@ def parse_args() -> argparse.Namespace:
         '--amp',
         action='store_true',
         help='mixed precision: autocast (bf16 on the CPU, fp16 on CUDA), the '
-        'prop head channels-last')
+        'backbone, FPN and prop head channels-last')
     parser.add_argument(
         '--cfg-options',
         nargs='+',

@@ -39,7 +39,8 @@ def parse_args() -> argparse.Namespace:
         '--amp',
         action='store_true',
         help='mixed precision: autocast (bf16 on the CPU, fp16 on CUDA), the '
-        'prop head channels-last; mmpr models only on the CPU')
+        'backbone, FPN and prop head channels-last; mmpr models only on the '
+        'CPU')
     parser.add_argument(
         '--cfg-options',
         nargs='+',

@@ -345,9 +345,9 @@ def test_key_frame_mask_nms_leaves_no_duplicate(model):
 
 
 def test_mixed_precision_keeps_the_detector_in_fp32(model):
-    """Under autocast the backbone and the prop head run in bf16, with the
-    prop head channels-last; detection and classification run in fp32 (mmcv
-    has no bf16 CPU NMS / RoIAlign) and give the fp32 results."""
+    """Under autocast the backbone and the prop head run in bf16;
+    detection and classification run in fp32 (mmcv has no bf16 CPU NMS /
+    RoIAlign) and give the fp32 results."""
     sample = key_frame_sample()
     masks = torch.zeros(1, H, W, dtype=torch.bool)
     masks[0, 10:40, 20:60] = True
