@@ -67,6 +67,32 @@ def assert_one_line_error(done: subprocess.CompletedProcess,
     return line
 
 
+def gt_records(ann: dict) -> list:
+    """The ground truth of a YouTube-VIS json as official result records
+    (compressed RLE), score 0.9."""
+    from pycocotools import mask as mask_utils
+    records = []
+    for gt in ann['annotations']:
+        segmentations = []
+        for rle in gt['segmentations']:
+            if rle is not None:
+                rle = mask_utils.frPyObjects(rle, *rle['size'])
+                rle['counts'] = rle['counts'].decode()
+            segmentations.append(rle)
+        records.append(
+            dict(
+                video_id=gt['video_id'],
+                category_id=gt['category_id'],
+                score=0.9,
+                segmentations=segmentations))
+    return records
+
+
+@pytest.fixture(scope='session', name='gt_records')
+def gt_records_fixture():
+    return gt_records
+
+
 @pytest.fixture(scope='session', name='run_tool')
 def run_tool_fixture():
     return run_tool

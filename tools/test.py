@@ -11,8 +11,8 @@ import sys
 import torch
 from mmengine.config import DictAction
 
-from mmpr.utils import (build_runner, check_dataset_files, load_config,
-                        make_output_dir, one_line_errors, precision_note,
+from mmpr.utils import (build_runner, check_amp, check_dataset_files,
+                        load_config, make_output_dir, one_line_errors,
                         setup_cpu_distributed)
 
 
@@ -62,12 +62,11 @@ def use_amp(cfg, config: str) -> None:
     """Run the test loop under autocast (mmengine's ``TestLoop(fp16=True)``:
     bf16 on the CPU, fp16 on CUDA)."""
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    if device == 'cpu' and 'propagator' not in cfg.model:
-        raise SystemExit(f'error: --amp on the CPU runs mmpr models only; '
-                         f'{config} runs mmcv ops (NMS, RoIAlign) that have '
-                         'no bf16 CPU kernels: drop --amp.')
+    try:
+        note = check_amp(cfg.model, config, device)
+    except ValueError as error:
+        raise SystemExit(f'error: {error}')
     cfg.test_cfg.fp16 = True
-    note = precision_note(device)
     if note:
         print(f'warning: {note}', file=sys.stderr)
 

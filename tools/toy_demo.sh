@@ -2,7 +2,8 @@
 # `make demo`: the whole Propose-Reduce loop on the CPU, in minutes, on the
 # synthetic toy set: write the data, train the demo's toy Seq Mask R-CNN,
 # score it (YouTube-VIS AP/AR on the toy valid split) and render one valid
-# video with its predicted instance sequences. Everything goes under OUT.
+# video with its predicted instance sequences, and say which of its objects
+# they follow. Everything goes under OUT.
 # A second run reuses the data, the finished checkpoint and its scores, and
 # only renders again (seconds); RETRAIN=1 trains and tests again.
 #   OUT      output folder (default work_dirs/demo)
@@ -94,6 +95,11 @@ say "4/4 rendering the valid video $video"
 # docs/benchmarks.md, section 5): draw those of 0.1 or more
 "$PY" tools/demo.py "$video_dir/$video" "$CONFIG" --checkpoint "$checkpoint" \
   --out "$OUT/demo.mp4" --out-json "$OUT/demo.json" --score-thr 0.1
+say "the objects of $video the sequences drawn follow (the test run's \
+sequences of it against its ground truth)"
+"$PY" tools/analysis_tools/objects_followed.py "$test_dir/results.json" \
+  "$MMPR_TOY_DATA/youtube_vis_2019/valid.json" --videos "$video" \
+  --score-thr 0.1
 
 say "done in $(( $(date +%s) - start )) s"
 say "AP/AR: above (3/4); results: $test_dir/results.json and \

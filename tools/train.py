@@ -8,8 +8,8 @@ import torch
 from mmdet.utils import setup_cache_size_limit_of_dynamo
 from mmengine.config import DictAction
 
-from mmpr.utils import (build_runner, check_dataset_files, load_config,
-                        make_output_dir, one_line_errors, precision_note,
+from mmpr.utils import (build_runner, check_amp, check_dataset_files,
+                        load_config, make_output_dir, one_line_errors,
                         setup_cpu_distributed)
 
 
@@ -61,18 +61,18 @@ def main() -> None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        if torch.cuda.is_available():  # fp16 with loss scaling
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        try:
+            note = check_amp(cfg.model, args.config, device)
+        except ValueError as error:
+            raise SystemExit(f'error: {error}')
+        if device == 'cuda':  # fp16 with loss scaling
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'
-        elif 'propagator' not in cfg.model:
-            raise SystemExit(f'error: --amp on the CPU trains mmpr models '
-                             f'only; {args.config} runs mmcv ops (RoIAlign) '
-                             'that have no bf16 CPU kernels: drop --amp.')
         else:  # bf16, the Mask R-CNN heads in fp32
             cfg.optim_wrapper.type = 'BF16OptimWrapper'
-            note = precision_note('cpu')
-            if note:
-                print(f'warning: {note}', file=sys.stderr)
+        if note:
+            print(f'warning: {note}', file=sys.stderr)
     if args.auto_scale_lr:
         if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
             raise SystemExit('error: --auto-scale-lr needs '

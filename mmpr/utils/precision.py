@@ -86,3 +86,28 @@ def precision_note(device: Device) -> Optional[str]:
             f"{' '.join(info['isa']) or 'no AVX2'}) has no native bf16 "
             '(AVX-512 bf16 or AMX), so bf16 is emulated and slower than '
             'fp32; drop --amp here')
+
+
+def check_amp(model_cfg: dict, config: str, device: Device) -> Optional[str]:
+    """Check that mixed precision (``--amp``) can run a model on ``device``.
+
+    Args:
+        model_cfg (dict): The config's ``model``.
+        config (str): The config file, for the message.
+        device (str | torch.device): Where the model runs.
+
+    Returns:
+        str | None: :func:`precision_note`, the warning where mixed
+        precision is slower than fp32 on ``device``.
+
+    Raises:
+        ValueError: On the CPU, a model that is not mmpr's (no
+            ``propagator``, e.g. MaskTrack R-CNN): its mmcv ops (NMS,
+            RoIAlign) have no bf16 CPU kernels; mmpr's models run them in
+            fp32 under autocast.
+    """
+    if torch.device(device).type == 'cpu' and 'propagator' not in model_cfg:
+        raise ValueError(f'--amp on the CPU runs mmpr models only; {config} '
+                         'runs mmcv ops (NMS, RoIAlign) that have no bf16 '
+                         'CPU kernels: drop --amp.')
+    return precision_note(device)

@@ -19,25 +19,6 @@ def toy_valid(toy_root):
     return ann_file, osp.join(vis_root, 'valid', 'JPEGImages'), ann
 
 
-def gt_records(ann: dict) -> list:
-    """The ground truth as official result records (compressed RLE)."""
-    records = []
-    for gt in ann['annotations']:
-        segmentations = []
-        for rle in gt['segmentations']:
-            if rle is not None:
-                rle = mask_utils.frPyObjects(rle, *rle['size'])
-                rle['counts'] = rle['counts'].decode()
-            segmentations.append(rle)
-        records.append(
-            dict(
-                video_id=gt['video_id'],
-                category_id=gt['category_id'],
-                score=0.9,
-                segmentations=segmentations))
-    return records
-
-
 def render(load_tool, monkeypatch, *args):
     tool = load_tool('analysis_tools/render_results.py')
     monkeypatch.setattr(sys, 'argv', ['render_results.py', *args])
@@ -45,7 +26,7 @@ def render(load_tool, monkeypatch, *args):
 
 
 def test_renders_one_mp4_per_video(load_tool, monkeypatch, toy_valid,
-                                   tmp_path):
+                                   gt_records, tmp_path):
     ann_file, img_dir, ann = toy_valid
     results = tmp_path / 'results.json'
     results.write_text(json.dumps(gt_records(ann)))
@@ -71,7 +52,7 @@ def test_renders_one_mp4_per_video(load_tool, monkeypatch, toy_valid,
 
 
 def test_selects_videos_and_reports_bad_input(load_tool, monkeypatch,
-                                              toy_valid, tmp_path):
+                                              gt_records, toy_valid, tmp_path):
     ann_file, img_dir, ann = toy_valid
     records = gt_records(ann)
     results = tmp_path / 'results.json'

@@ -1,5 +1,6 @@
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -46,6 +47,9 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     checkpoint = out / 'train' / 'iter_2.pth'
     trained_at = checkpoint.stat().st_mtime
     assert (out / 'demo.mp4').stat().st_size > 0
+    # the rendered video's objects, each followed or not, and the count
+    assert re.search(r'followed \d+ of [1-9]\d* objects', first.stdout)
+    assert ' - followed' in first.stdout or 'NOT followed' in first.stdout
 
     second = make_demo(repo_root, out, str(config))
     assert second.returncode == 0, second.stderr[-3000:]

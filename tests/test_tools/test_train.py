@@ -202,8 +202,8 @@ def test_train_amp_on_the_cpu_mmpr_models_only(repo_root, workspace,
     assert_one_line_error(
         run(repo_root, workspace, sys.executable,
             osp.join(repo_root, 'tools', 'train.py'), config, '--amp'),
-        f'error: --amp on the CPU trains mmpr models only; {config} runs '
-        'mmcv ops (RoIAlign)', 'drop --amp.')
+        f'error: --amp on the CPU runs mmpr models only; {config} runs '
+        'mmcv ops (NMS, RoIAlign)', 'drop --amp.')
 
 
 def test_train_work_dir_in_a_files_way(repo_root, workspace,

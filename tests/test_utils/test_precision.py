@@ -2,8 +2,9 @@ import pytest
 import torch
 
 import mmpr.utils.precision as precision_module
-from mmpr.utils import (autocast_dtype, channels_last, full_precision,
-                        is_autocast_on, mixed_precision, precision_note)
+from mmpr.utils import (autocast_dtype, channels_last, check_amp,
+                        full_precision, is_autocast_on, mixed_precision,
+                        precision_note)
 
 
 def test_low_precision_per_device():
@@ -48,3 +49,16 @@ def test_note_only_where_bf16_is_emulated(monkeypatch, bf16):
         assert 'Some CPU' in note and 'avx2 fma' in note
         assert 'no native bf16' in note
     assert precision_note('cuda:0') is None
+
+
+def test_amp_on_the_cpu_runs_mmpr_models_only(monkeypatch):
+    monkeypatch.setattr(
+        precision_module, 'cpu_info',
+        lambda: dict(model='Some CPU', isa=['avx2'], bf16=False))
+    mmpr_model = dict(type='SeqMaskRCNN', propagator=dict())
+    assert 'no native bf16' in check_amp(mmpr_model, 'a.py', 'cpu')
+    assert check_amp(mmpr_model, 'a.py', 'cuda') is None
+    peer = dict(type='mmdet.MaskTrackRCNN')
+    assert check_amp(peer, 'a.py', 'cuda') is None
+    with pytest.raises(ValueError, match='runs mmpr models only; a.py runs'):
+        check_amp(peer, 'a.py', 'cpu')
