@@ -17,7 +17,11 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # objects; docs/benchmarks.md, section 5): 64 for the query frames; 32 per
 # frame where both frames of a pair are detected (the demo config)
 TOY = 'configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-{}_toy-vis.py'
-RCNN_ROIS = {TOY.format('300i'): 64, TOY.format('pairdet-300i'): 32}
+RCNN_ROIS = {
+    TOY.format('300i'): 64,
+    TOY.format('pairdet-300i'): 32,
+    TOY.format('pairdet-900i'): 32
+}
 CONFIGS = sorted(
     osp.relpath(path, REPO_ROOT) for path in glob.glob(
         osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
