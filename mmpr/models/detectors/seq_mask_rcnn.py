@@ -316,10 +316,13 @@ class SeqMaskRCNN(TwoStageDetector):
             iou_thr = (self.test_cfg or {}).get('key_frame_mask_nms')
             if iou_thr is not None and len(result) > 1:
                 result = result[mask_nms(result.masks, iou_thr)]
-            height, width = sample.img_shape[:2]
             masks = result.masks.new_zeros(
                 (len(result), *sample.batch_input_shape))
-            masks[:, :height, :width] = result.masks[:, :height, :width]
+            if len(result):
+                # without detections mmdet's (0, h, w) masks are at the
+                # original size, which an upscaled input does not have
+                height, width = sample.img_shape[:2]
+                masks[:, :height, :width] = result.masks[:, :height, :width]
             return InstanceData(
                 masks=masks, scores=result.scores, labels=result.labels)
 

@@ -235,6 +235,43 @@ def test_predict_whole_video(model):
             'reduction'} <= set(timer.seconds)
 
 
+@pytest.mark.parametrize('scale', [2.0, 1.0, 0.5])
+def test_key_frames_without_detections_at_any_input_scale(model, scale):
+    """A key frame may detect nothing (mmdet then returns its empty masks
+    at the original size): it starts no sequence, whether the input was
+    upscaled, kept or downscaled."""
+    model.eval()
+    ori_shape = (round(H / scale), round(W / scale))
+    video = TrackDataSample()
+    video.video_data_samples = [
+        DetDataSample(
+            metainfo=dict(
+                img_shape=(H, W),
+                ori_shape=ori_shape,
+                pad_shape=(H, W),
+                batch_input_shape=(H, W),
+                scale_factor=(scale, scale),
+                frame_id=t)) for t in range(3)
+    ]
+    rcnn_cfg = model.roi_head.test_cfg
+    score_thr, rcnn_cfg.score_thr = rcnn_cfg.score_thr, 1.1  # none passes
+    try:
+        with torch.no_grad():
+            inputs = torch.randn(1, 3, 3, H, W)
+            detected = model.detect_key_frame(
+                model.extract_frame_feats(inputs[:, 0]),
+                video.video_data_samples[0])
+            model.predict(inputs, [video])
+    finally:
+        rcnn_cfg.score_thr = score_thr
+        model.train()
+    assert detected.masks.shape == (0, H, W)
+    assert len(detected.scores) == len(detected.labels) == 0
+    sequences = video.pred_sequences
+    assert len(sequences) == 0 and sequences.num_frames == 3
+    assert sequences.mask_size == ori_shape
+
+
 def test_key_frame_detection_and_mask_classification(model):
     model.eval()
     sample = DetDataSample(
