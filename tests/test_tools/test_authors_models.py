@@ -1,9 +1,16 @@
-"""The authors' configs end to end: a checkpoint in the authors' layout,
-converted by the converter, tested by tools/test.py on the toy set."""
+"""The authors' configs with checkpoints in the authors' layout.
+
+Every config builds and loads a checkpoint converted from their layout
+strictly (seconds per config: X101's groups and R101's depth are checked
+here); ``tools/test.py`` then runs once per distinct code path (YouTube-VIS,
+the category-aware reduction, DAVIS-UVOS's soft NMS and J&F) on 2 videos of
+3 frames at 64x64.
+"""
 import glob
 import os.path as osp
 import subprocess
 import sys
+from typing import Dict, List, Tuple
 
 import pytest
 import torch
@@ -12,14 +19,22 @@ from mmengine.registry import DefaultScope
 
 from mmpr.registry import MODELS
 
-AUTHORS = sorted(
-    glob.glob(
-        osp.join(
-            osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-            'configs', 'seq_mask_rcnn', 'authors', '*.py')))
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+AUTHORS_DIR = osp.join(REPO_ROOT, 'configs', 'seq_mask_rcnn', 'authors')
+AUTHORS = sorted(glob.glob(osp.join(AUTHORS_DIR, '*.py')))
+# one config per code path of tools/test.py; the R50 checkpoint is converted
+# by the converter's command line
+YOUTUBE_VIS = osp.join(AUTHORS_DIR,
+                       'seq-mask-rcnn_r50_fpn_authors_youtubevis2019.py')
+CATEGORY_AWARE = osp.join(AUTHORS_DIR,
+                          'seq-mask-rcnn_r50_fpn_authors-ca_youtubevis2019.py')
+# the authors released no R50 DAVIS model: their R101 one, on 3 tiny frames
+DAVIS = osp.join(AUTHORS_DIR, 'seq-mask-rcnn_r101_fpn_authors_davis-uvos.py')
+FRAME_SIZE = (64, 64)  # W, H
 
 
-def to_authors_layout(state, converter):
+def to_authors_layout(state: Dict[str, torch.Tensor],
+                      converter) -> Dict[str, torch.Tensor]:
     """An mmpr state dict in the layout of the authors' checkpoints (the
     inverse of the converter, written from their key names)."""
     inverse = {ours: theirs for theirs, ours in converter.PROP_HEAD_LAYERS}
@@ -50,96 +65,173 @@ def to_authors_layout(state, converter):
     return out
 
 
+def architecture(cfg: Config) -> Tuple[str, int, int]:
+    """(backbone type, depth, classes): configs that share it share keys."""
+    return (cfg.model.backbone.get('type', 'ResNet'), cfg.model.backbone.depth,
+            cfg.model.roi_head.bbox_head.num_classes)
+
+
+def build_model(config: str) -> torch.nn.Module:
+    cfg = Config.fromfile(config)
+    cfg.model.backbone.init_cfg = None
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        return MODELS.build(cfg.model)
+
+
 @pytest.fixture(scope='module')
 def converter(load_tool):
     return load_tool('model_converters/proposereduce_to_mmpr.py')
 
 
 @pytest.fixture(scope='module')
-def converted(converter, repo_root, tmp_path_factory):
-    """Per authors' config: an mmpr checkpoint converted from a checkpoint
-    in their layout; one per architecture (backbone x classes)."""
-    root = tmp_path_factory.mktemp('authors')
-    checkpoints = {}
+def authors_states(converter) -> Dict[tuple, tuple]:
+    """Per architecture: a seeded mmpr state dict and the same weights in
+    the authors' layout (models built once, then freed)."""
+    states = {}
     for config in AUTHORS:
-        cfg = Config.fromfile(config)
-        arch = (cfg.model.backbone.get('type',
-                                       'ResNet'), cfg.model.backbone.depth,
-                cfg.model.roi_head.bbox_head.num_classes)
-        if arch not in checkpoints:
-            cfg.model.backbone.init_cfg = None
+        arch = architecture(Config.fromfile(config))
+        if arch not in states:
             torch.manual_seed(0)
-            with DefaultScope.overwrite_default_scope('mmpr'):
-                state = MODELS.build(cfg.model).state_dict()
-            theirs = root / f'theirs_{len(checkpoints)}.pth'
-            torch.save(
-                dict(state_dict=to_authors_layout(state, converter)), theirs)
-            ours = root / f'mmpr_{len(checkpoints)}.pth'
-            dataset = ['--dataset', 'davis'] if arch[2] == 1 else []
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    osp.join(repo_root, 'tools', 'model_converters',
-                             'proposereduce_to_mmpr.py'),
-                    str(theirs),
-                    str(ours)
-                ] + dataset,
-                capture_output=True,
-                text=True)
-            assert done.returncode == 0, done.stderr[-2000:]
-            # the round trip gives back every tensor of the model
-            back = torch.load(ours, weights_only=False)['state_dict']
-            assert back.keys() == state.keys()
-            for key, value in state.items():
-                assert torch.equal(back[key], value), key
-            checkpoints[arch] = str(ours)
-        checkpoints[config] = checkpoints[arch]
-    return checkpoints
+            state = build_model(config).state_dict()
+            states[arch] = (state, to_authors_layout(state, converter))
+    return states
 
 
-@pytest.mark.slow  # 12 configs, R50 to X101, through tools/test.py
 @pytest.mark.parametrize('config', AUTHORS, ids=osp.basename)
-def test_authors_config_end_to_end(config, converted, toy_root, repo_root,
+def test_authors_config_loads_converted_checkpoint_strictly(
+        config, converter, authors_states):
+    """The converter fills every key of the config's model from a checkpoint
+    in the authors' layout; strict loading finds nothing missing,
+    unexpected or of another shape; every tensor comes back."""
+    model = build_model(config)
+    state, theirs = authors_states[architecture(Config.fromfile(config))]
+    converted = converter.convert(theirs, model.state_dict())
+    # strict: missing or unexpected keys and other shapes raise
+    result = model.load_state_dict(converted, strict=True)
+    assert not result.missing_keys and not result.unexpected_keys
+    for key, value in model.state_dict().items():
+        if not key.endswith('num_batches_tracked'):
+            assert torch.equal(value, state[key]), key
+
+
+def test_strict_load_refuses_a_checkpoint_of_another_backbone(
+        converter, authors_states):
+    """What the strict test would catch: R101 weights into the X101 config
+    (the groups change the shapes) and R50 weights into R101 (the depth
+    leaves keys missing)."""
+    by_type = {arch: theirs for arch, (_, theirs) in authors_states.items()}
+    x101 = build_model(
+        osp.join(AUTHORS_DIR,
+                 'seq-mask-rcnn_x101-64x4d_fpn_authors_youtubevis2019.py'))
+    with pytest.raises(converter.ConversionError, match='shape'):
+        converter.convert(by_type[('ResNet', 101, 40)], x101.state_dict())
+    r101 = build_model(
+        osp.join(AUTHORS_DIR, 'seq-mask-rcnn_r101_fpn_authors_youtubevis2019.py'))
+    with pytest.raises(converter.ConversionError, match='no key'):
+        converter.convert(by_type[('ResNet', 50, 40)], r101.state_dict())
+
+
+@pytest.fixture(scope='module')
+def authors_toy_root(tmp_path_factory, load_tool) -> str:
+    """2 valid videos of 3 frames at 64x64 (YouTube-VIS 2019 and DAVIS
+    layouts), prepared as a user would."""
+    from mmpr.testing.toy_vis import make_toy_vis
+    root = str(tmp_path_factory.mktemp('authors_toy'))
+    make_toy_vis(
+        root,
+        preset='tiny',
+        seed=0,
+        overrides=dict(
+            train_videos=1,
+            valid_videos=2,
+            frames=(3, 3),
+            frame_size=FRAME_SIZE))
+    converter = load_tool('dataset_converters/youtubevis2coco.py')
+    vis_root = osp.join(root, 'youtube_vis_2019')
+    converter.convert_split(
+        converter.load_mmdet_converter(), osp.join(vis_root, 'valid.json'),
+        osp.join(vis_root, 'annotations'), '2019', 'valid')
+    return root
+
+
+def convert_by_command_line(theirs: dict, root, *args: str) -> str:
+    """The mmpr checkpoint that the converter's command line writes."""
+    src, dst = root / 'theirs.pth', root / 'mmpr.pth'
+    torch.save(dict(state_dict=theirs), src)
+    done = subprocess.run([
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools', 'model_converters',
+                 'proposereduce_to_mmpr.py'),
+        str(src),
+        str(dst), *args
+    ],
+                          capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return str(dst)
+
+
+@pytest.fixture(scope='module')
+def authors_checkpoints(authors_states, tmp_path_factory) -> Dict[str, str]:
+    """The converted R50 YouTube-VIS and R101 DAVIS checkpoints."""
+    root = tmp_path_factory.mktemp('authors_checkpoints')
+    (root / 'vis').mkdir()
+    (root / 'davis').mkdir()
+    return dict(
+        youtube_vis=convert_by_command_line(
+            authors_states[('ResNet', 50, 40)][1], root / 'vis'),
+        davis=convert_by_command_line(
+            authors_states[('ResNet', 101, 1)][1], root / 'davis',
+            '--dataset', 'davis'))
+
+
+def cfg_options_for(config: str, toy_root: str) -> List[str]:
+    """``--cfg-options`` of a tools/test.py run on the 64x64 toy set."""
+    resize = ('test_dataloader.dataset.pipeline.0.transforms.1.scale='
+              f'({FRAME_SIZE[0]},{FRAME_SIZE[1]})')
+    common = [
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False', resize
+    ]
+    if config == DAVIS:
+        return common + [f'test_dataloader.dataset.data_root={toy_root}/DAVIS']
+    return common + [
+        f'test_dataloader.dataset.data_root={toy_root}/youtube_vis_2019',
+        # the toy classes (the model's 40 stay; its records of other
+        # classes find no ground truth)
+        'test_dataloader.dataset.metainfo.classes=[disc,square,triangle]',
+        'test_dataloader.dataset.ann_file='
+        'annotations/youtube_vis_2019_valid.json',
+        'test_evaluator.format_only=False',
+        # untrained: every detection of the 40 classes scores ~1/41
+        'model.test_cfg.rcnn.score_thr=0.0',
+    ]
+
+
+@pytest.mark.parametrize(
+    'config,checkpoint,metrics',
+    [(YOUTUBE_VIS, 'youtube_vis',
+      ('youtube_vis/segm_mAP', 'youtube_vis/segm_AR@10')),
+     (CATEGORY_AWARE, 'youtube_vis',
+      ('youtube_vis/segm_mAP', 'youtube_vis/segm_AR@10')),
+     (DAVIS, 'davis', ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F'))],
+    ids=['youtube_vis', 'category_aware', 'davis'])
+def test_authors_config_end_to_end(config, checkpoint, metrics,
+                                   authors_checkpoints, authors_toy_root,
                                    tmp_path):
-    if 'davis' in config:
-        data = [
-            f'test_dataloader.dataset.data_root={toy_root}/DAVIS',
-        ]
-        metrics = ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F')
-    else:
-        vis = f'{toy_root}/youtube_vis_2019'
-        data = [
-            f'test_dataloader.dataset.data_root={vis}',
-            # the toy classes (the model's 40 stay; its records of other
-            # classes find no ground truth)
-            'test_dataloader.dataset.metainfo.classes=[disc,square,triangle]',
-            'test_dataloader.dataset.ann_file='
-            'annotations/youtube_vis_2019_valid.json',
-            'test_evaluator.format_only=False',
-            # untrained: every detection of the 40 classes scores ~1/41
-            'model.test_cfg.rcnn.score_thr=0.0',
-        ]
-        metrics = ('youtube_vis/segm_mAP', 'youtube_vis/segm_AR@10')
+    """tools/test.py with each path's config as it is (key frames, memory,
+    reducer), but the data and the input size."""
     done = subprocess.run(
         [
             sys.executable,
-            osp.join(repo_root, 'tools', 'test.py'),
-            config,
-            converted[config],
-            '--work-dir',
-            str(tmp_path),
-            '--cfg-options',
-            'test_dataloader.num_workers=0',
-            'test_dataloader.persistent_workers=False',
-            # CPU-sized: R50 to X101 at 640x360; the other settings are the
-            # config's
-            'model.propagator.num_key_frames=2',
-            'model.test_cfg.rcnn.max_per_img=2',
-            *data
+            osp.join(REPO_ROOT, 'tools', 'test.py'), config,
+            authors_checkpoints[checkpoint], '--work-dir',
+            str(tmp_path), '--cfg-options',
+            *cfg_options_for(config, authors_toy_root)
         ],
         capture_output=True,
         text=True,
-        cwd=repo_root)
+        cwd=REPO_ROOT)
     log = done.stdout + done.stderr
     assert done.returncode == 0, log[-3000:]
     for metric in metrics:
