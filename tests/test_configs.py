@@ -61,8 +61,14 @@ def check_authors_settings(cfg, model):
     assert model.test_cfg.rpn.max_per_img == 200
     assert type(
         model.rpn_head.prior_generator).__name__ == ('LegacyAnchorGenerator')
-    assert type(model.roi_head.bbox_head.bbox_coder).__name__ == (
-        'LegacyDeltaXYWHBBoxCoder')
+    for coder in (model.rpn_head.bbox_coder,
+                  model.roi_head.bbox_head.bbox_coder):
+        assert type(coder).__name__ == 'MMDetV05DeltaXYWHBBoxCoder'
+    assert model.test_cfg.key_frame_order == 'class_grouped'
+    assert model.test_cfg.rpn.min_bbox_size == -1
+    for stage in ('rpn', 'rcnn'):
+        assert model.test_cfg[stage].nms.offset == 1
+    assert propagator.mask_thr_inclusive
     roi_layer = model.roi_head.bbox_roi_extractor.roi_layers[0]
     assert not roi_layer.aligned and roi_layer.sampling_ratio == 2
     reducer = model.reducer

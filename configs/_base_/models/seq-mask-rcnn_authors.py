@@ -2,18 +2,29 @@
 # tools/ProposeReduce and test scripts, see the README, "Using the authors'
 # models"), as overrides of an mmpr Seq Mask R-CNN:
 #   model = dict(_base_.authors_youtube_vis)   (or authors_davis)
-# Old mmdet (0.5.6) conventions the weights were trained with, as mmdet 3.3
-# ships them (configs/legacy_1.x): anchors with the old centre offset, box
-# deltas with the old +1 widths, RoIAlign without the half-pixel alignment.
+# Old mmdet (0.5.6) conventions the weights were trained with: anchors with
+# the old centre offset (mmdet's LegacyAnchorGenerator), old delta2bbox with
+# its half-pixel corners (MMDetV05DeltaXYWHBBoxCoder; mmdet's legacy coder
+# leaves them out), the old NMS kernel's +1 box sizes (mmcv's offset=1),
+# RoIAlign without the half-pixel alignment.
 _legacy_roi_layer = dict(type='RoIAlign', sampling_ratio=2, aligned=False)
+_legacy_coder = dict(type='MMDetV05DeltaXYWHBBoxCoder')
 _legacy_detector = dict(
     rpn_head=dict(
         anchor_generator=dict(type='LegacyAnchorGenerator', center_offset=0.5),
-        bbox_coder=dict(type='LegacyDeltaXYWHBBoxCoder')),
+        bbox_coder=_legacy_coder),
     roi_head=dict(
         bbox_roi_extractor=dict(roi_layer=_legacy_roi_layer),
         mask_roi_extractor=dict(roi_layer=_legacy_roi_layer),
-        bbox_head=dict(bbox_coder=dict(type='LegacyDeltaXYWHBBoxCoder'))))
+        bbox_head=dict(bbox_coder=_legacy_coder)),
+    test_cfg=dict(
+        # old multiclass_nms's order into the key-frame mask NMS: grouped by
+        # class unless more than max_per_img survive
+        key_frame_order='class_grouped',
+        # old mmdet drops small proposals only for min_bbox_size > 0, mmdet
+        # 3 for >= 0 (boxes of width 0)
+        rpn=dict(nms=dict(offset=1), min_bbox_size=-1),
+        rcnn=dict(nms=dict(offset=1))))
 # key frames as the base model's test_cfg: RPN 200 proposals, score > 0.2,
 # per-class NMS 0.5, at most 10, then class-agnostic mask NMS at IoU 0.2
 authors_youtube_vis = dict(
@@ -25,6 +36,7 @@ authors_youtube_vis = dict(
         num_key_frames=5,
         key_frame_mode='uniform',
         mem_step=1,
+        mask_thr_inclusive=True,  # their >= 0.5
         resegment_key_frames=True),
     # reduce=dict(type='seq_nms', score_thr=0.05, iou_thr=0.5)
     reducer=dict(iou_thr=0.5, score_thr=0.05, category_aware=False))
@@ -35,6 +47,7 @@ authors_davis = dict(
         num_key_frames=8,
         key_frame_mode='uniform',
         mem_num=10,
+        mask_thr_inclusive=True,
         resegment_key_frames=True),
     # seq_soft_nms: Gaussian, sigma 0.5, score floor 0.001, at most 20
     reducer=dict(

@@ -1,3 +1,4 @@
-from .seq_mask_rcnn import FrameFeatures, SeqMaskRCNN, mask_nms
+from .seq_mask_rcnn import (FrameFeatures, SeqMaskRCNN, mask_nms,
+                            multiclass_nms_order)
 
-__all__ = ['FrameFeatures', 'SeqMaskRCNN', 'mask_nms']
+__all__ = ['FrameFeatures', 'SeqMaskRCNN', 'mask_nms', 'multiclass_nms_order']

@@ -45,14 +45,15 @@ class FrameFeatures(NamedTuple):
 
 
 def mask_nms(masks: Tensor, iou_thr: float) -> Tensor:
-    """Class-agnostic greedy NMS on masks in the given (score) order.
+    """Class-agnostic greedy NMS on masks in the given order.
 
     The authors' key-frame step (their ``utils.MaskNMS``): a mask whose IoU
     with an already kept one is at least ``iou_thr`` is dropped, so that one
     object detected under two classes does not become two memories.
 
     Args:
-        masks (Tensor): (N, H, W) bool masks, highest score first.
+        masks (Tensor): (N, H, W) bool masks, first to keep first (highest
+            score first, or :func:`multiclass_nms_order`).
         iou_thr (float): Suppression threshold (the authors': 0.2).
 
     Returns:
@@ -64,6 +65,32 @@ def mask_nms(masks: Tensor, iou_thr: float) -> Tensor:
         if all(ious[i, k] < iou_thr for k in keep):
             keep.append(i)
     return torch.as_tensor(keep, dtype=torch.long, device=masks.device)
+
+
+def multiclass_nms_order(result: InstanceData,
+                         max_per_img: int) -> InstanceData:
+    """Detections in old mmdet's (0.5) ``multiclass_nms`` order.
+
+    Old mmdet concatenates the survivors of the per-class NMS class by class
+    (class index ascending, score descending within a class) and sorts them
+    by score only when more than ``max_per_img`` survive, keeping the top
+    ``max_per_img``. The authors' key-frame mask NMS keeps the first of two
+    overlapping masks in that order.
+
+    Args:
+        result (InstanceData): Survivors of mmdet's NMS (``scores``,
+            ``labels``), at most ``max_per_img + 1`` of them, so that more
+            than ``max_per_img`` can be told.
+        max_per_img (int): Old mmdet's ``max_num``.
+
+    Returns:
+        InstanceData: At most ``max_per_img`` detections in old mmdet's order.
+    """
+    by_score = result.scores.argsort(descending=True, stable=True)
+    if len(result) > max_per_img:
+        return result[by_score[:max_per_img]]
+    by_class = result.labels[by_score].argsort(stable=True)
+    return result[by_score[by_class]]
 
 
 @MODELS.register_module()
@@ -101,9 +128,12 @@ class SeqMaskRCNN(TwoStageDetector):
             (default False: the query frames only, as the authors' code).
         test_cfg (dict): mmdet's ``rpn``/``rcnn``, plus
             ``key_frame_mask_nms`` (float, optional): the mask IoU at which
-            a key-frame detection is dropped as a duplicate of a
-            higher-scoring one, across classes (the authors' code: 0.2;
-            absent or None: off).
+            a key-frame detection is dropped as a duplicate of one before it,
+            across classes (the authors' code: 0.2; absent or None: off);
+            ``key_frame_order`` (str): the order of the key-frame detections
+            into that mask NMS: ``'score'`` (default, highest first) or
+            ``'class_grouped'`` (old mmdet's, the authors' code:
+            :func:`multiclass_nms_order`).
         data_preprocessor (dict, optional): A :class:`VideoDataPreprocessor`
             with ``pad_mask=True``: at test time it leaves the video uint8,
             and :meth:`extract_frame_feats` normalises one frame at a time
@@ -137,6 +167,10 @@ class SeqMaskRCNN(TwoStageDetector):
         prop_head.update(
             train_cfg=train_cfg.get('prop') if train_cfg else None)
         self.prop_head = MODELS.build(prop_head)
+        order = (test_cfg or {}).get('key_frame_order', 'score')
+        if order not in ('score', 'class_grouped'):
+            raise ValueError("test_cfg.key_frame_order must be 'score' or "
+                             f"'class_grouped', got {order!r}")
         self.propagator = MODELS.build(propagator)
         self.reducer = MODELS.build(reducer)
 
@@ -294,8 +328,9 @@ class SeqMaskRCNN(TwoStageDetector):
         """Mask R-CNN on one frame's features: its top O instances.
 
         The top ``test_cfg.rcnn.max_per_img`` (O) detections above
-        ``test_cfg.rcnn.score_thr``, highest score first, without the
-        duplicates ``test_cfg.key_frame_mask_nms`` removes (:func:`mask_nms`).
+        ``test_cfg.rcnn.score_thr``, in ``test_cfg.key_frame_order``
+        (highest score first by default), without the duplicates
+        ``test_cfg.key_frame_mask_nms`` removes (:func:`mask_nms`).
 
         Args:
             feats (FrameFeatures): The frame's features (batch of one).
@@ -310,9 +345,7 @@ class SeqMaskRCNN(TwoStageDetector):
         with timed_stage('detection', device), full_precision(device):
             fpn = fp32_contiguous(feats.fpn)
             proposals = self.rpn_head.predict(fpn, [sample], rescale=False)
-            result = self.roi_head.predict(
-                fpn, proposals, [sample], rescale=False)[0]
-            result = result[result.scores.argsort(descending=True)]
+            result = self._detect_in_order(fpn, proposals, sample)
             iou_thr = (self.test_cfg or {}).get('key_frame_mask_nms')
             if iou_thr is not None and len(result) > 1:
                 result = result[mask_nms(result.masks, iou_thr)]
@@ -325,6 +358,26 @@ class SeqMaskRCNN(TwoStageDetector):
                 masks[:, :height, :width] = result.masks[:, :height, :width]
             return InstanceData(
                 masks=masks, scores=result.scores, labels=result.labels)
+
+    def _detect_in_order(self, fpn: Tuple[Tensor, ...],
+                         proposals: List[InstanceData],
+                         sample: DetDataSample) -> InstanceData:
+        """The RoI head's detections and masks in ``key_frame_order``."""
+        metas = [sample.metainfo]
+        rcnn_cfg = self.roi_head.test_cfg
+        if (self.test_cfg or {}).get('key_frame_order') == 'class_grouped':
+            # one more than max_per_img tells whether more survived the NMS
+            wider = copy.deepcopy(rcnn_cfg)
+            wider.max_per_img += 1
+            result = self.roi_head.predict_bbox(
+                fpn, metas, proposals, wider, rescale=False)[0]
+            result = multiclass_nms_order(result, rcnn_cfg.max_per_img)
+        else:
+            result = self.roi_head.predict_bbox(
+                fpn, metas, proposals, rcnn_cfg, rescale=False)[0]
+            result = result[result.scores.argsort(descending=True)]
+        return self.roi_head.predict_mask(
+            fpn, metas, [result], rescale=False)[0]
 
     def classify_masks(self, feats: FrameFeatures, masks: Tensor) -> Tensor:
         """Class probabilities of masks: the bbox head on each mask's box.

@@ -174,8 +174,12 @@ class MemoryKPropagator:
             reading it grow with the video (R50 at 640x360: 1.2 MB per
             instance and entry, and a read's affinity matrix of 3.5 MB per
             entry). Defaults to None (unbounded, as the paper).
-        mask_thr (float): Threshold of the propagated probabilities.
-            Defaults to 0.5.
+        mask_thr (float): Threshold of the propagated probabilities: a
+            pixel is foreground above it. Defaults to 0.5.
+        mask_thr_inclusive (bool): Foreground at the threshold too
+            (``>= mask_thr``, the authors' code): where soft aggregation
+            splits a saturated pixel between two instances, both get exactly
+            0.5 and keep it. Defaults to False (``> mask_thr``).
         chunk_size (int): Most instances decoded at once (bounds the decoder's
             activations). Defaults to 8.
         read_budget_mb (int): Bound of one memory read's affinity matrix;
@@ -201,6 +205,7 @@ class MemoryKPropagator:
                  mem_num: Optional[int] = None,
                  max_memory: Optional[int] = None,
                  mask_thr: float = 0.5,
+                 mask_thr_inclusive: bool = False,
                  chunk_size: int = 8,
                  read_budget_mb: int = 256,
                  early_reduction: Optional[float] = None,
@@ -219,11 +224,18 @@ class MemoryKPropagator:
         self.mem_num = mem_num
         self.max_memory = max_memory
         self.mask_thr = mask_thr
+        self.mask_thr_inclusive = mask_thr_inclusive
         self.chunk_size = chunk_size
         self.read_budget = read_budget_mb * 2**20
         self.early_reduction = early_reduction
         self.resegment_key_frames = resegment_key_frames
         self.progress = progress
+
+    def binarize(self, probs: Tensor) -> Tensor:
+        """(N, H, W) bool masks of (N, H, W) foreground probabilities."""
+        if self.mask_thr_inclusive:
+            return probs >= self.mask_thr
+        return probs > self.mask_thr
 
     def video_mem_step(self, num_frames: int) -> int:
         """The memory step of a video of ``num_frames`` frames."""
@@ -341,7 +353,7 @@ class MemoryKPropagator:
                     self._encode_query(head, feats, len(masks)),
                     chunk_size=self.chunk_size,
                     read_budget=self.read_budget)[0]
-            kept = probs > self.mask_thr
+            kept = self.binarize(probs)
         self._record(model, proposals, t, sequences, kept, feats)
         return masks
 
@@ -422,7 +434,7 @@ class MemoryKPropagator:
                         keys, values = head.encode_memory(
                             p2.expand(len(probs), -1, -1, -1), probs)
                         stream.memory.append(keys, values)
-        masks = torch.cat(per_stream) > self.mask_thr
+        masks = self.binarize(torch.cat(per_stream))
         self._record(model, proposals, t,
                      [s for stream in streams for s in stream.sequences],
                      masks, feats)

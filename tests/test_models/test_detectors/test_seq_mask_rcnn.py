@@ -13,7 +13,8 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
 from mmpr.engine import BF16OptimWrapper
-from mmpr.models import SeqMaskRCNN, VideoDataPreprocessor, mask_nms
+from mmpr.models import (SeqMaskRCNN, VideoDataPreprocessor, mask_nms,
+                         multiclass_nms_order)
 from mmpr.models.detectors import FrameFeatures
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences
@@ -329,6 +330,131 @@ def test_mask_nms_in_score_order():
     # the order given is the score order: the first of a pair stays
     assert mask_nms(masks[[1, 0, 3]], 0.2).tolist() == [0, 2]
     assert mask_nms(masks[:0], 0.2).tolist() == []
+
+
+def old_box_iou(a, b) -> float:
+    """IoU of old mmdet's NMS kernel: ``+ 1`` widths (x2 is a pixel)."""
+    w = max(min(a[2], b[2]) - max(a[0], b[0]) + 1, 0)
+    h = max(min(a[3], b[3]) - max(a[1], b[1]) + 1, 0)
+    inter = w * h
+    area = [(x[2] - x[0] + 1) * (x[3] - x[1] + 1) for x in (a, b)]
+    return inter / (area[0] + area[1] - inter)
+
+
+def old_multiclass_nms(boxes, scores, score_thr, iou_thr, max_num):
+    """Old mmdet's (0.5) ``multiclass_nms``, written from its definition:
+    for each class (background first, skipped) the boxes scoring above
+    ``score_thr``, greedy NMS by score, survivors appended class by class;
+    sorted by score and cut only if more than ``max_num`` survive.
+
+    Returns:
+        list[tuple]: (label, score) per detection, in its order.
+    """
+    out = []
+    for c in range(1, scores.shape[1]):
+        cands = [(scores[n, c], n) for n in range(len(scores))
+                 if scores[n, c] > score_thr]
+        kept = []
+        for score, n in sorted(cands, reverse=True):
+            box = boxes[n, 4 * c:4 * c + 4]
+            if all(old_box_iou(box, boxes[m, 4 * c:4 * c + 4]) <= iou_thr
+                   for _, m in kept):
+                kept.append((score, n))
+        out += [(c - 1, score) for score, _ in kept]
+    if len(out) > max_num:
+        out = sorted(out, key=lambda d: -d[1])[:max_num]
+    return out
+
+
+# small crowded boxes: seed 0 tells the old IoU (offset=1) from mmdet's,
+# seed 1 has fewer than O survivors (class-grouped), seed 7 both
+@pytest.mark.parametrize('seed, num', [(0, 16), (1, 10), (7, 10)])
+def test_multiclass_nms_order_is_old_mmdets(seed, num):
+    """mmdet's NMS with the old IoU (``offset=1``) and one more detection
+    than O, then :func:`multiclass_nms_order`: the old detection list."""
+    from mmdet.models.layers import multiclass_nms
+    rng = np.random.default_rng(seed)
+    classes, max_num, score_thr = 3, 10, 0.2
+    xy = rng.uniform(0, 8, (num, classes, 2))
+    wh = rng.uniform(2, 8, (num, classes, 2))
+    boxes = np.concatenate([xy, xy + wh], -1).reshape(num, -1).astype(
+        np.float32)
+    logits = rng.normal(0, 2, (num, classes + 1))
+    probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    old_scores = probs.astype(np.float32)  # background first
+    reference = old_multiclass_nms(
+        np.concatenate([np.zeros((num, 4), np.float32), boxes], 1),
+        old_scores, score_thr, 0.5, max_num)
+    dets, labels = multiclass_nms(
+        torch.from_numpy(boxes),
+        torch.from_numpy(np.roll(old_scores, -1, axis=1)),  # background last
+        score_thr,
+        dict(type='nms', iou_threshold=0.5, offset=1),
+        max_num=max_num + 1)
+    ordered = multiclass_nms_order(
+        InstanceData(scores=dets[:, -1], labels=labels), max_num)
+    assert [(int(label), round(float(score), 6))
+            for label, score in zip(ordered.labels, ordered.scores)] == [
+                (label, round(float(score), 6)) for label, score in reference
+            ]
+
+
+def test_class_grouped_order_through_the_mask_nms():
+    """The authors' mask NMS keeps the first of two overlapping masks in the
+    class-grouped order: here the lower-scoring detection of class 0."""
+    masks = box_masks((0, 0, 10, 10), (1, 0, 11, 10), (12, 12, 20, 20))
+    detections = InstanceData(
+        scores=torch.tensor([0.3, 0.9, 0.5]),
+        labels=torch.tensor([0, 2, 1]),
+        masks=masks)
+    ordered = multiclass_nms_order(detections, 10)
+    assert ordered.labels.tolist() == [0, 1, 2]
+    kept = ordered[mask_nms(ordered.masks, 0.2)]
+    assert kept.scores.tolist() == pytest.approx([0.3, 0.5])
+    by_score = detections[detections.scores.argsort(descending=True)]
+    kept = by_score[mask_nms(by_score.masks, 0.2)]
+    assert kept.scores.tolist() == pytest.approx([0.9, 0.5])
+
+
+def test_key_frame_order_class_grouped(model):
+    sample = key_frame_sample()
+    with untrained_inference(model):
+        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        model.test_cfg['key_frame_mask_nms'] = None
+        by_score = model.detect_key_frame(feats, sample)
+        model.test_cfg['key_frame_order'] = 'class_grouped'
+        try:
+            grouped = model.detect_key_frame(feats, sample)
+        finally:
+            del model.test_cfg['key_frame_order']
+    # untrained: more than O = 10 survive, so old mmdet sorts by score
+    assert len(grouped) == len(by_score) == 10
+    assert torch.equal(grouped.scores, by_score.scores)
+    with untrained_inference(model):
+        model.test_cfg['key_frame_mask_nms'] = None
+        model.test_cfg['key_frame_order'] = 'class_grouped'
+        rcnn_cfg = model.roi_head.test_cfg
+        max_per_img, rcnn_cfg.max_per_img = rcnn_cfg.max_per_img, 200
+        try:
+            grouped = model.detect_key_frame(feats, sample)
+        finally:
+            rcnn_cfg.max_per_img = max_per_img
+            del model.test_cfg['key_frame_order']
+    # fewer than O survive: grouped by class, by score within a class
+    labels = grouped.labels.tolist()
+    assert labels == sorted(labels) and len(set(labels)) > 1
+    for label in set(labels):
+        scores = grouped.scores[grouped.labels == label]
+        assert (scores[:-1] >= scores[1:]).all()
+    assert grouped.masks.shape[1:] == (H, W)
+
+
+def test_key_frame_order_is_checked(repo_root):
+    cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
+    cfg.model.test_cfg.key_frame_order = 'class'
+    with DefaultScope.overwrite_default_scope('mmpr'), pytest.raises(
+            ValueError, match="'score' or 'class_grouped'"):
+        MODELS.build(cfg.model)
 
 
 def key_frame_sample() -> DetDataSample:

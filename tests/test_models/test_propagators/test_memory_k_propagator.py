@@ -8,6 +8,7 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 from pycocotools import mask as mask_utils
 
+from mmpr.models.heads import soft_aggregate
 from mmpr.models.propagators import (MemoryBank, MemoryKPropagator,
                                      memory_k_propagator, select_key_frames)
 from mmpr.registry import MODELS
@@ -329,3 +330,18 @@ def test_memories_are_allocated_once_for_what_they_hold(
         assert len(bank) == bank.capacity
     if 'max_memory' in settings:
         assert max(len(bank) for bank in banks) == settings['max_memory']
+
+
+def test_mask_threshold_tie_as_the_authors():
+    """Two instances that both saturate a pixel: soft aggregation gives each
+    exactly 0.5 there. The authors' code binarises with ``>= 0.5`` and gives
+    the pixel to both; mmpr's default (``> 0.5``) to neither."""
+    saturated = torch.ones(2, 1, 2, 2)
+    saturated[1, 0, 0, 0] = 0.0  # one pixel of instance 0 only
+    probs = soft_aggregate(saturated)[1:, 0]  # (2, 2, 2)
+    assert (probs[:, 1, 1] == 0.5).all()
+    authors = probs >= 0.5  # their threshold, written from their code
+    inclusive = MemoryKPropagator(mask_thr_inclusive=True)
+    assert torch.equal(inclusive.binarize(probs), authors)
+    assert inclusive.binarize(probs)[:, 1, 1].all()
+    assert not MemoryKPropagator().binarize(probs)[:, 1, 1].any()
