@@ -26,8 +26,8 @@ AUTHORS = sorted(glob.glob(osp.join(AUTHORS_DIR, '*.py')))
 # by the converter's command line
 YOUTUBE_VIS = osp.join(AUTHORS_DIR,
                        'seq-mask-rcnn_r50_fpn_authors_youtubevis2019.py')
-CATEGORY_AWARE = osp.join(AUTHORS_DIR,
-                          'seq-mask-rcnn_r50_fpn_authors-ca_youtubevis2019.py')
+CATEGORY_AWARE = osp.join(
+    AUTHORS_DIR, 'seq-mask-rcnn_r50_fpn_authors-ca_youtubevis2019.py')
 # the authors released no R50 DAVIS model: their R101 one, on 3 tiny frames
 DAVIS = osp.join(AUTHORS_DIR, 'seq-mask-rcnn_r101_fpn_authors_davis-uvos.py')
 FRAME_SIZE = (64, 64)  # W, H
@@ -126,7 +126,8 @@ def test_strict_load_refuses_a_checkpoint_of_another_backbone(
     with pytest.raises(converter.ConversionError, match='shape'):
         converter.convert(by_type[('ResNet', 101, 40)], x101.state_dict())
     r101 = build_model(
-        osp.join(AUTHORS_DIR, 'seq-mask-rcnn_r101_fpn_authors_youtubevis2019.py'))
+        osp.join(AUTHORS_DIR,
+                 'seq-mask-rcnn_r101_fpn_authors_youtubevis2019.py'))
     with pytest.raises(converter.ConversionError, match='no key'):
         converter.convert(by_type[('ResNet', 50, 40)], r101.state_dict())
 
@@ -148,9 +149,9 @@ def authors_toy_root(tmp_path_factory, load_tool) -> str:
             frame_size=FRAME_SIZE))
     converter = load_tool('dataset_converters/youtubevis2coco.py')
     vis_root = osp.join(root, 'youtube_vis_2019')
-    converter.convert_split(
-        converter.load_mmdet_converter(), osp.join(vis_root, 'valid.json'),
-        osp.join(vis_root, 'annotations'), '2019', 'valid')
+    converter.convert_split(converter.load_mmdet_converter(),
+                            osp.join(vis_root, 'valid.json'),
+                            osp.join(vis_root, 'annotations'), '2019', 'valid')
     return root
 
 
@@ -180,9 +181,8 @@ def authors_checkpoints(authors_states, tmp_path_factory) -> Dict[str, str]:
     return dict(
         youtube_vis=convert_by_command_line(
             authors_states[('ResNet', 50, 40)][1], root / 'vis'),
-        davis=convert_by_command_line(
-            authors_states[('ResNet', 101, 1)][1], root / 'davis',
-            '--dataset', 'davis'))
+        davis=convert_by_command_line(authors_states[('ResNet', 101, 1)][1],
+                                      root / 'davis', '--dataset', 'davis'))
 
 
 def cfg_options_for(config: str, toy_root: str) -> List[str]:
@@ -221,17 +221,16 @@ def test_authors_config_end_to_end(config, checkpoint, metrics,
                                    tmp_path):
     """tools/test.py with each path's config as it is (key frames, memory,
     reducer), but the data and the input size."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            osp.join(REPO_ROOT, 'tools', 'test.py'), config,
-            authors_checkpoints[checkpoint], '--work-dir',
-            str(tmp_path), '--cfg-options',
-            *cfg_options_for(config, authors_toy_root)
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT)
+    done = subprocess.run([
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools', 'test.py'), config,
+        authors_checkpoints[checkpoint], '--work-dir',
+        str(tmp_path), '--cfg-options',
+        *cfg_options_for(config, authors_toy_root)
+    ],
+                          capture_output=True,
+                          text=True,
+                          cwd=REPO_ROOT)
     log = done.stdout + done.stderr
     assert done.returncode == 0, log[-3000:]
     for metric in metrics:

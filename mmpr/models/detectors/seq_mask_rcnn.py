@@ -359,8 +359,8 @@ class SeqMaskRCNN(TwoStageDetector):
             return InstanceData(
                 masks=masks, scores=result.scores, labels=result.labels)
 
-    def _detect_in_order(self, fpn: Tuple[Tensor, ...],
-                         proposals: List[InstanceData],
+    def _detect_in_order(self, fpn: Tuple[Tensor,
+                                          ...], proposals: List[InstanceData],
                          sample: DetDataSample) -> InstanceData:
         """The RoI head's detections and masks in ``key_frame_order``."""
         metas = [sample.metainfo]

@@ -357,8 +357,9 @@ def old_multiclass_nms(boxes, scores, score_thr, iou_thr, max_num):
         kept = []
         for score, n in sorted(cands, reverse=True):
             box = boxes[n, 4 * c:4 * c + 4]
-            if all(old_box_iou(box, boxes[m, 4 * c:4 * c + 4]) <= iou_thr
-                   for _, m in kept):
+            if all(
+                    old_box_iou(box, boxes[m, 4 * c:4 * c + 4]) <= iou_thr
+                    for _, m in kept):
                 kept.append((score, n))
         out += [(c - 1, score) for score, _ in kept]
     if len(out) > max_num:
@@ -377,14 +378,14 @@ def test_multiclass_nms_order_is_old_mmdets(seed, num):
     classes, max_num, score_thr = 3, 10, 0.2
     xy = rng.uniform(0, 8, (num, classes, 2))
     wh = rng.uniform(2, 8, (num, classes, 2))
-    boxes = np.concatenate([xy, xy + wh], -1).reshape(num, -1).astype(
-        np.float32)
+    boxes = np.concatenate([xy, xy + wh], -1).reshape(num,
+                                                      -1).astype(np.float32)
     logits = rng.normal(0, 2, (num, classes + 1))
     probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
     old_scores = probs.astype(np.float32)  # background first
     reference = old_multiclass_nms(
-        np.concatenate([np.zeros((num, 4), np.float32), boxes], 1),
-        old_scores, score_thr, 0.5, max_num)
+        np.concatenate([np.zeros((num, 4), np.float32), boxes], 1), old_scores,
+        score_thr, 0.5, max_num)
     dets, labels = multiclass_nms(
         torch.from_numpy(boxes),
         torch.from_numpy(np.roll(old_scores, -1, axis=1)),  # background last

@@ -22,8 +22,8 @@ def old_delta2bbox(rois, deltas, max_shape, wh_ratio_clip=16 / 1000):
         for k in range(deltas.shape[1] // 4):
             dx, dy, dw, dh = (
                 d * s + m
-                for d, s, m in zip(deltas[n, 4 * k:4 * k + 4].tolist(), STDS,
-                                   MEANS))
+                for d, s, m in zip(deltas[n, 4 * k:4 * k +
+                                          4].tolist(), STDS, MEANS))
             dw = min(max(dw, -max_ratio), max_ratio)
             dh = min(max(dh, -max_ratio), max_ratio)
             gw, gh = pw * math.exp(dw), ph * math.exp(dh)
