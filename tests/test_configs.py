@@ -69,8 +69,10 @@ def check_authors_settings(cfg, model):
     for stage in ('rpn', 'rcnn'):
         assert model.test_cfg[stage].nms.offset == 1
     assert propagator.mask_thr_inclusive
-    roi_layer = model.roi_head.bbox_roi_extractor.roi_layers[0]
-    assert not roi_layer.aligned and roi_layer.sampling_ratio == 2
+    for extractor in (model.roi_head.bbox_roi_extractor,
+                      model.roi_head.mask_roi_extractor):
+        assert type(extractor).__name__ == 'MMDetV05RoIExtractor'
+        assert extractor.roi_layers[0].align.sampling_ratio == 2
     reducer = model.reducer
     assert reducer.soft == davis
     if '-ca_' in cfg.filename:

@@ -6,4 +6,5 @@ from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .propagators import *  # noqa: F401,F403
 from .reducers import *  # noqa: F401,F403
+from .roi_heads import *  # noqa: F401,F403
 from .task_modules import *  # noqa: F401,F403

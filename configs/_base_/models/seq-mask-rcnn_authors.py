@@ -5,17 +5,20 @@
 # Old mmdet (0.5.6) conventions the weights were trained with: anchors with
 # the old centre offset (mmdet's LegacyAnchorGenerator), old delta2bbox with
 # its half-pixel corners (MMDetV05DeltaXYWHBBoxCoder; mmdet's legacy coder
-# leaves them out), the old NMS kernel's +1 box sizes (mmcv's offset=1),
-# RoIAlign without the half-pixel alignment.
-_legacy_roi_layer = dict(type='RoIAlign', sampling_ratio=2, aligned=False)
+# leaves them out), the old NMS kernel's +1 box sizes (mmcv's offset=1), the
+# old RoIAlign kernel and FPN level of a RoI (MMDetV05RoIExtractor: boxes end
+# at their last pixel).
+_legacy_extractor = dict(
+    type='MMDetV05RoIExtractor',
+    roi_layer=dict(type='RoIAlign', sampling_ratio=2))
 _legacy_coder = dict(type='MMDetV05DeltaXYWHBBoxCoder')
 _legacy_detector = dict(
     rpn_head=dict(
         anchor_generator=dict(type='LegacyAnchorGenerator', center_offset=0.5),
         bbox_coder=_legacy_coder),
     roi_head=dict(
-        bbox_roi_extractor=dict(roi_layer=_legacy_roi_layer),
-        mask_roi_extractor=dict(roi_layer=_legacy_roi_layer),
+        bbox_roi_extractor=_legacy_extractor,
+        mask_roi_extractor=_legacy_extractor,
         bbox_head=dict(bbox_coder=_legacy_coder)),
     test_cfg=dict(
         # old multiclass_nms's order into the key-frame mask NMS: grouped by

@@ -383,7 +383,9 @@ class SeqMaskRCNN(TwoStageDetector):
         """Class probabilities of masks: the bbox head on each mask's box.
 
         The box is the mask's tight box grown by one pixel (the authors'
-        code); paper Eq. 2 averages these over a sequence's frames.
+        code), in the convention of the RoI extractor (ending after its last
+        pixel, or at it where the extractor has ``inclusive_boxes``); paper
+        Eq. 2 averages these over a sequence's frames.
 
         Args:
             feats (FrameFeatures): The frame's features (batch of one).
@@ -401,6 +403,11 @@ class SeqMaskRCNN(TwoStageDetector):
             height, width = masks.shape[-2:]
             boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
             boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
+            if getattr(self.roi_head.bbox_roi_extractor, 'inclusive_boxes',
+                       False):
+                # old mmdet's boxes end at their last pixel (the authors'
+                # mask2box; MMDetV05RoIExtractor)
+                boxes[:, 2:] -= 1
             rois = bbox2roi([boxes])
             fpn = fp32_contiguous(feats.fpn)
             cls_score = self.roi_head._bbox_forward(fpn, rois)['cls_score']

@@ -309,6 +309,43 @@ def test_key_frame_detection_and_mask_classification(model):
     assert not torch.allclose(probs[0], probs[1])
 
 
+def authors_mask2box(mask: torch.Tensor) -> list:
+    """The authors' ``mask2box``: the tight box of a (H, W) mask grown by
+    one pixel, ending at its last pixel, clipped to [0, W - 1]."""
+    ys, xs = torch.nonzero(mask, as_tuple=True)
+    height, width = mask.shape
+    return [
+        max(int(xs.min()) - 1, 0),
+        max(int(ys.min()) - 1, 0),
+        min(int(xs.max()) + 1, width - 1),
+        min(int(ys.max()) + 1, height - 1)
+    ]
+
+
+def test_mask_classification_with_old_mmdets_boxes(repo_root):
+    """With old mmdet's RoI extractor, a mask is classified on the authors'
+    ``mask2box`` box (its end is the last pixel)."""
+    from mmdet.structures.bbox import bbox2roi
+    cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
+    for extractor in ('bbox_roi_extractor', 'mask_roi_extractor'):
+        cfg.model.roi_head[extractor].type = 'MMDetV05RoIExtractor'
+    torch.manual_seed(0)
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        model = MODELS.build(cfg.model).eval()
+    masks = torch.zeros(3, H, W, dtype=torch.bool)
+    masks[0, 5:20, 5:30] = True
+    masks[1, 30:H, 40:W] = True  # touches the bottom-right corner
+    masks[2, 0:3, 0:2] = True  # the top-left corner
+    with torch.no_grad():
+        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        probs = model.classify_masks(feats, masks)
+        boxes = torch.tensor([authors_mask2box(m) for m in masks]).float()
+        cls_score = model.roi_head._bbox_forward(feats.fpn,
+                                                 bbox2roi([boxes
+                                                           ]))['cls_score']
+    torch.testing.assert_close(probs, cls_score.softmax(-1)[:, :-1])
+
+
 def test_predict_takes_one_video(model):
     with pytest.raises(ValueError, match='one video per batch'):
         model.predict(torch.zeros(2, 1, 3, H, W), [TrackDataSample()] * 2)

@@ -1,0 +1,1 @@
+from .roi_extractors import *  # noqa: F401,F403
