@@ -64,6 +64,7 @@ def check_authors_settings(cfg, model):
     for coder in (model.rpn_head.bbox_coder,
                   model.roi_head.bbox_head.bbox_coder):
         assert type(coder).__name__ == 'MMDetV05DeltaXYWHBBoxCoder'
+    assert type(model.roi_head.mask_head).__name__ == 'MMDetV05FCNMaskHead'
     assert model.test_cfg.key_frame_order == 'class_grouped'
     assert model.test_cfg.rpn.min_bbox_size == -1
     for stage in ('rpn', 'rcnn'):

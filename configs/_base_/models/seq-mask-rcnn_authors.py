@@ -7,7 +7,7 @@
 # its half-pixel corners (MMDetV05DeltaXYWHBBoxCoder; mmdet's legacy coder
 # leaves them out), the old NMS kernel's +1 box sizes (mmcv's offset=1), the
 # old RoIAlign kernel and FPN level of a RoI (MMDetV05RoIExtractor: boxes end
-# at their last pixel).
+# at their last pixel), the old mask pasting (MMDetV05FCNMaskHead).
 _legacy_extractor = dict(
     type='MMDetV05RoIExtractor',
     roi_layer=dict(type='RoIAlign', sampling_ratio=2))
@@ -19,7 +19,8 @@ _legacy_detector = dict(
     roi_head=dict(
         bbox_roi_extractor=_legacy_extractor,
         mask_roi_extractor=_legacy_extractor,
-        bbox_head=dict(bbox_coder=_legacy_coder)),
+        bbox_head=dict(bbox_coder=_legacy_coder),
+        mask_head=dict(type='MMDetV05FCNMaskHead')),
     test_cfg=dict(
         # old multiclass_nms's order into the key-frame mask NMS: grouped by
         # class unless more than max_per_img survive
