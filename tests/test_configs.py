@@ -5,9 +5,11 @@ import os.path as osp
 import re
 
 import pytest
+import torch
 from mmdet.models import MaskRCNN, MaskTrackRCNN
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import DefaultScope
+from old_mmdet import old_delta2bbox, old_nms
 
 from mmpr.models import SeqMaskRCNN
 from mmpr.registry import DATA_SAMPLERS, DATASETS, MODELS, TRANSFORMS
@@ -178,3 +180,57 @@ def test_toy_masktrack_has_the_budget_of_seq_mask_rcnn(iters):
         assert masktrack[key] == seq[key], key
     assert masktrack.train_dataloader.batch_size == 2
     assert seq.train_dataloader.batch_size == 2
+
+
+def old_rpn_proposals(cls_scores, bbox_preds, anchors, img_shape, cfg):
+    """Old mmdet's (0.5) ``RPNHead.get_bboxes_single``, from its definition:
+    per level the top ``nms_pre`` sigmoid scores, old ``delta2bbox``, old
+    NMS, the first ``nms_post``; then the top ``max_num`` over the levels.
+
+    Returns:
+        Tensor: (N, 5) proposals (boxes and scores), highest score first.
+    """
+    proposals = []
+    for score, delta, level_anchors in zip(cls_scores, bbox_preds, anchors):
+        score = score[0].permute(1, 2, 0).reshape(-1).sigmoid()
+        delta = delta[0].permute(1, 2, 0).reshape(-1, 4)
+        top = score.topk(min(cfg['nms_pre'], len(score))).indices
+        boxes = old_delta2bbox(level_anchors[top], delta[top], img_shape)
+        kept = old_nms(boxes.tolist(), score[top].tolist(),
+                       cfg['nms_thr'])[:cfg['nms_post']]
+        proposals.append(torch.cat([boxes, score[top, None]], 1)[kept])
+    proposals = torch.cat(proposals)
+    top = proposals[:, 4].topk(min(cfg['max_num'], len(proposals))).indices
+    return proposals[top]
+
+
+def test_authors_rpn_proposals_are_old_mmdets():
+    """The authors' RPN settings (their test_cfg.rpn: nms_pre 200, nms_post
+    200, max_num 200, nms_thr 0.7) through mmdet 3's RPN head give old
+    mmdet's proposals: NMS per level then the global top k equals mmdet 3's
+    top k per level then one NMS batched by level."""
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'seq_mask_rcnn', 'authors',
+                 'seq-mask-rcnn_r50_fpn_authors_youtubevis2019.py'))
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        head = MODELS.build(
+            dict(cfg.model.rpn_head, test_cfg=cfg.model.test_cfg.rpn))
+    torch.manual_seed(0)
+    img_shape = (120, 200)
+    sizes = [(30, 50), (15, 25), (8, 13), (4, 7), (2, 4)]
+    cls_scores = [torch.randn(1, 3, h, w) * 3 for h, w in sizes]
+    bbox_preds = [torch.randn(1, 12, h, w) for h, w in sizes]
+    anchors = head.prior_generator.grid_priors(sizes, device='cpu')
+    with torch.no_grad():
+        result = head.predict_by_feat(
+            cls_scores,
+            bbox_preds,
+            batch_img_metas=[dict(img_shape=img_shape, scale_factor=(1, 1))],
+            rescale=False)[0]
+    reference = old_rpn_proposals(
+        cls_scores, bbox_preds, anchors, img_shape,
+        dict(nms_pre=200, nms_post=200, max_num=200, nms_thr=0.7))
+    assert len(result) == len(reference) == 200
+    torch.testing.assert_close(
+        result.bboxes, reference[:, :4], rtol=0, atol=2e-4)
+    torch.testing.assert_close(result.scores, reference[:, 4])

@@ -11,6 +11,7 @@ from mmdet.structures.mask import BitmapMasks
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
+from old_mmdet import old_multiclass_nms
 
 from mmpr.engine import BF16OptimWrapper
 from mmpr.models import (SeqMaskRCNN, VideoDataPreprocessor, mask_nms,
@@ -367,41 +368,6 @@ def test_mask_nms_in_score_order():
     # the order given is the score order: the first of a pair stays
     assert mask_nms(masks[[1, 0, 3]], 0.2).tolist() == [0, 2]
     assert mask_nms(masks[:0], 0.2).tolist() == []
-
-
-def old_box_iou(a, b) -> float:
-    """IoU of old mmdet's NMS kernel: ``+ 1`` widths (x2 is a pixel)."""
-    w = max(min(a[2], b[2]) - max(a[0], b[0]) + 1, 0)
-    h = max(min(a[3], b[3]) - max(a[1], b[1]) + 1, 0)
-    inter = w * h
-    area = [(x[2] - x[0] + 1) * (x[3] - x[1] + 1) for x in (a, b)]
-    return inter / (area[0] + area[1] - inter)
-
-
-def old_multiclass_nms(boxes, scores, score_thr, iou_thr, max_num):
-    """Old mmdet's (0.5) ``multiclass_nms``, written from its definition:
-    for each class (background first, skipped) the boxes scoring above
-    ``score_thr``, greedy NMS by score, survivors appended class by class;
-    sorted by score and cut only if more than ``max_num`` survive.
-
-    Returns:
-        list[tuple]: (label, score) per detection, in its order.
-    """
-    out = []
-    for c in range(1, scores.shape[1]):
-        cands = [(scores[n, c], n) for n in range(len(scores))
-                 if scores[n, c] > score_thr]
-        kept = []
-        for score, n in sorted(cands, reverse=True):
-            box = boxes[n, 4 * c:4 * c + 4]
-            if all(
-                    old_box_iou(box, boxes[m, 4 * c:4 * c + 4]) <= iou_thr
-                    for _, m in kept):
-                kept.append((score, n))
-        out += [(c - 1, score) for score, _ in kept]
-    if len(out) > max_num:
-        out = sorted(out, key=lambda d: -d[1])[:max_num]
-    return out
 
 
 # small crowded boxes: seed 0 tells the old IoU (offset=1) from mmdet's,
