@@ -71,7 +71,8 @@ def check_authors_settings(cfg, model):
     assert model.test_cfg.rpn.min_bbox_size == -1
     for stage in ('rpn', 'rcnn'):
         assert model.test_cfg[stage].nms.offset == 1
-    assert propagator.mask_thr_inclusive
+    assert propagator.mask_thr_inclusive and propagator.padded_masks
+    assert model.test_cfg.output_resize == 'torch'
     for extractor in (model.roi_head.bbox_roi_extractor,
                       model.roi_head.mask_roi_extractor):
         assert type(extractor).__name__ == 'MMDetV05RoIExtractor'

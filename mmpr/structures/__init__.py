@@ -2,10 +2,10 @@
 mask IoUs."""
 from .instance_sequences import InstanceSequences
 from .mask_ious import mask_ious
-from .rle import (encode_masks, from_record, resize_rle, rle_areas, rle_box,
-                  str_counts)
+from .rle import (crop_rle, encode_masks, from_record, resize_rle, rle_areas,
+                  rle_box, str_counts)
 
 __all__ = [
-    'InstanceSequences', 'encode_masks', 'from_record', 'mask_ious',
-    'resize_rle', 'rle_areas', 'rle_box', 'str_counts'
+    'InstanceSequences', 'crop_rle', 'encode_masks', 'from_record',
+    'mask_ious', 'resize_rle', 'rle_areas', 'rle_box', 'str_counts'
 ]

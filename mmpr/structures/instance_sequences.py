@@ -10,7 +10,7 @@ import torch
 from mmengine.structures import InstanceData
 from pycocotools import mask as mask_utils
 
-from .rle import resize_rle, rle_box
+from .rle import crop_rle, resize_rle, rle_box
 
 SequenceMasks = List[List[Optional[dict]]]
 
@@ -77,13 +77,25 @@ class InstanceSequences:
         return InstanceSequences([self.masks[i] for i in indices],
                                  class_scores, self.mask_size, self.num_frames)
 
-    def resize(self, size: Tuple[int, int]) -> 'InstanceSequences':
+    def resize(self,
+               size: Tuple[int, int],
+               mode: str = 'opencv') -> 'InstanceSequences':
         """The sequences with masks resized to ``size`` (H, W), e.g. from
-        the resized input frame to the original frame size."""
+        the resized input frame to the original frame size (``mode``: see
+        :func:`resize_rle`)."""
+        return self._map_masks(lambda rle: resize_rle(rle, size, mode), size)
+
+    def crop(self, size: Tuple[int, int]) -> 'InstanceSequences':
+        """The sequences with masks cropped to their top-left ``size`` (H,
+        W), e.g. from the padded input to the image."""
+        return self._map_masks(lambda rle: crop_rle(rle, size), size)
+
+    def _map_masks(self, change, size: Tuple[int, int]) -> 'InstanceSequences':
         size = tuple(size)
-        masks = [[
-            None if rle is None else resize_rle(rle, size) for rle in row
-        ] for row in self.masks]
+        if size == self.mask_size:
+            return self
+        masks = [[None if rle is None else change(rle) for rle in row]
+                 for row in self.masks]
         return InstanceSequences(masks, self.class_scores, size,
                                  self.num_frames)
 

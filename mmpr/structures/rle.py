@@ -9,6 +9,8 @@ from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
+import torch
+import torch.nn.functional as F
 from pycocotools import mask as mask_utils
 from torch import Tensor
 
@@ -47,15 +49,47 @@ def rle_box(rle: dict) -> List[float]:
     return [x, y, x + w, y + h]
 
 
-def resize_rle(rle: dict, size: Tuple[int, int]) -> Optional[dict]:
-    """The mask resized (bilinear, as the authors' code) to ``size`` (H, W);
-    None when nothing of it is left."""
+def resize_rle(rle: dict,
+               size: Tuple[int, int],
+               mode: str = 'opencv') -> Optional[dict]:
+    """The mask resized to ``size`` (H, W); None when nothing of it is left.
+
+    Args:
+        rle (dict): A compressed RLE.
+        size (tuple[int, int]): (H, W).
+        mode (str): ``'opencv'``: OpenCV's bilinear resize of the 0/1 uint8
+            mask (rounded to 0/1); ``'torch'``: the 0/1 mask as float,
+            torch's bilinear resize (``align_corners=False``), then ``> 0.5``
+            (the authors' ``save_jsons``). Defaults to 'opencv'.
+    """
     height, width = size
     if tuple(rle['size']) == (height, width):
         return rle
-    mask = cv2.resize(
-        mask_utils.decode(rle), (width, height),
-        interpolation=cv2.INTER_LINEAR)
+    if mode == 'opencv':
+        mask = cv2.resize(
+            mask_utils.decode(rle), (width, height),
+            interpolation=cv2.INTER_LINEAR)
+    elif mode == 'torch':
+        mask = torch.from_numpy(mask_utils.decode(rle)).float()
+        mask = F.interpolate(
+            mask[None, None], (height, width),
+            mode='bilinear',
+            align_corners=False)[0, 0]
+        mask = (mask > 0.5).numpy().astype(np.uint8)
+    else:
+        raise ValueError(f"mode must be 'opencv' or 'torch', got {mode!r}")
+    if not mask.any():
+        return None
+    return str_counts(mask_utils.encode(np.asfortranarray(mask)))
+
+
+def crop_rle(rle: dict, size: Tuple[int, int]) -> Optional[dict]:
+    """The mask's top-left ``size`` (H, W), e.g. the image without its
+    padding; None when nothing of it is left."""
+    height, width = size
+    if tuple(rle['size']) == (height, width):
+        return rle
+    mask = mask_utils.decode(rle)[:height, :width]
     if not mask.any():
         return None
     return str_counts(mask_utils.encode(np.asfortranarray(mask)))

@@ -1,9 +1,11 @@
+import cv2
 import numpy as np
+import pytest
 import torch
 from pycocotools import mask as mask_utils
 
-from mmpr.structures import (encode_masks, from_record, resize_rle, rle_areas,
-                             rle_box, str_counts)
+from mmpr.structures import (crop_rle, encode_masks, from_record, resize_rle,
+                             rle_areas, rle_box, str_counts)
 
 
 def test_encode_masks_gives_str_counts_that_decode_back():
@@ -58,3 +60,57 @@ def test_from_record():
     rle = from_record(uncompressed)
     assert isinstance(rle['counts'], str) and mask_utils.area(rle) == 2
     assert from_record(dict(size=[2, 3], counts=[6])) is None  # empty
+
+
+def blob_mask(height: int, width: int, seed: int = 0) -> np.ndarray:
+    """A (H, W) uint8 0/1 mask of a few random ellipses."""
+    rng = np.random.default_rng(seed)
+    mask = np.zeros((height, width), np.uint8)
+    for _ in range(4):
+        center = (int(rng.integers(width)), int(rng.integers(height)))
+        axes = (int(rng.integers(3, width // 3)),
+                int(rng.integers(3, height // 3)))
+        cv2.ellipse(mask, center, axes, float(rng.uniform(0, 180)), 0, 360, 1,
+                    -1)
+    return mask
+
+
+def authors_output_resize(mask: np.ndarray, size) -> np.ndarray:
+    """The authors' ``save_jsons``: the 0/1 mask as float, bilinear
+    (``F.interpolate``, ``align_corners=False``), ``> 0.5``."""
+    resized = torch.nn.functional.interpolate(
+        torch.from_numpy(mask).float()[None, None],
+        size,
+        mode='bilinear',
+        align_corners=False)[0, 0]
+    return (resized > 0.5).numpy()
+
+
+def test_resize_as_the_authors():
+    mask = blob_mask(90, 160)
+    rle = str_counts(mask_utils.encode(np.asfortranarray(mask)))
+    theirs = resize_rle(rle, (405, 720), mode='torch')
+    assert theirs['size'] == [405, 720]
+    np.testing.assert_array_equal(
+        mask_utils.decode(theirs).astype(bool),
+        authors_output_resize(mask, (405, 720)))
+    # OpenCV's rounded uint8 resize differs on boundary pixels
+    ours = resize_rle(rle, (405, 720))
+    assert not np.array_equal(
+        mask_utils.decode(ours), mask_utils.decode(theirs))
+    with pytest.raises(ValueError, match='mode'):
+        resize_rle(rle, (405, 720), mode='nearest')
+
+
+def test_crop_keeps_the_top_left():
+    mask = blob_mask(40, 60)
+    mask[30:, :] = 0
+    mask[35:, 10:20] = 1  # only in the padding below row 32
+    rle = str_counts(mask_utils.encode(np.asfortranarray(mask)))
+    cropped = crop_rle(rle, (32, 50))
+    np.testing.assert_array_equal(mask_utils.decode(cropped), mask[:32, :50])
+    padding_only = np.zeros_like(mask)
+    padding_only[35:, 10:20] = 1
+    assert crop_rle(
+        str_counts(mask_utils.encode(np.asfortranarray(padding_only))),
+        (32, 50)) is None

@@ -4,7 +4,7 @@ Every config builds and loads a checkpoint converted from their layout
 strictly (seconds per config: X101's groups and R101's depth are checked
 here); ``tools/test.py`` then runs once per distinct code path (YouTube-VIS,
 the category-aware reduction, DAVIS-UVOS's soft NMS and J&F) on 2 videos of
-3 frames at 64x64.
+3 frames at 64x64 (resized to 48x48).
 """
 import glob
 import os.path as osp
@@ -187,8 +187,9 @@ def authors_checkpoints(authors_states, tmp_path_factory) -> Dict[str, str]:
 
 def cfg_options_for(config: str, toy_root: str) -> List[str]:
     """``--cfg-options`` of a tools/test.py run on the 64x64 toy set."""
-    resize = ('test_dataloader.dataset.pipeline.0.transforms.1.scale='
-              f'({FRAME_SIZE[0]},{FRAME_SIZE[1]})')
+    # 48x48 inputs, padded to 64x64: the padding, the crop and the resize
+    # to the original size are exercised
+    resize = 'test_dataloader.dataset.pipeline.0.transforms.1.scale=(48,48)'
     common = [
         'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False', resize

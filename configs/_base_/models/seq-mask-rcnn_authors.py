@@ -25,6 +25,8 @@ _legacy_detector = dict(
         # old multiclass_nms's order into the key-frame mask NMS: grouped by
         # class unless more than max_per_img survive
         key_frame_order='class_grouped',
+        # their save_jsons: the 0/1 mask as float, bilinear, > 0.5
+        output_resize='torch',
         # old mmdet drops small proposals only for min_bbox_size > 0, mmdet
         # 3 for >= 0 (boxes of width 0)
         rpn=dict(nms=dict(offset=1), min_bbox_size=-1),
@@ -41,6 +43,8 @@ authors_youtube_vis = dict(
         key_frame_mode='uniform',
         mem_step=1,
         mask_thr_inclusive=True,  # their >= 0.5
+        # masks at the padded input size until the output, as theirs
+        padded_masks=True,
         resegment_key_frames=True),
     # reduce=dict(type='seq_nms', score_thr=0.05, iou_thr=0.5)
     reducer=dict(iou_thr=0.5, score_thr=0.05, category_aware=False))
@@ -52,6 +56,7 @@ authors_davis = dict(
         key_frame_mode='uniform',
         mem_num=10,
         mask_thr_inclusive=True,
+        padded_masks=True,
         resegment_key_frames=True),
     # seq_soft_nms: Gaussian, sigma 0.5, score floor 0.001, at most 20
     reducer=dict(

@@ -133,7 +133,10 @@ class SeqMaskRCNN(TwoStageDetector):
             ``key_frame_order`` (str): the order of the key-frame detections
             into that mask NMS: ``'score'`` (default, highest first) or
             ``'class_grouped'`` (old mmdet's, the authors' code:
-            :func:`multiclass_nms_order`).
+            :func:`multiclass_nms_order`); ``output_resize`` (str): how
+            masks are resized to the original frame size, ``'opencv'``
+            (default) or ``'torch'`` (the authors'; see
+            :func:`mmpr.structures.resize_rle`).
         data_preprocessor (dict, optional): A :class:`VideoDataPreprocessor`
             with ``pad_mask=True``: at test time it leaves the video uint8,
             and :meth:`extract_frame_feats` normalises one frame at a time
@@ -167,10 +170,12 @@ class SeqMaskRCNN(TwoStageDetector):
         prop_head.update(
             train_cfg=train_cfg.get('prop') if train_cfg else None)
         self.prop_head = MODELS.build(prop_head)
-        order = (test_cfg or {}).get('key_frame_order', 'score')
-        if order not in ('score', 'class_grouped'):
-            raise ValueError("test_cfg.key_frame_order must be 'score' or "
-                             f"'class_grouped', got {order!r}")
+        for key, choices in (('key_frame_order', ('score', 'class_grouped')),
+                             ('output_resize', ('opencv', 'torch'))):
+            value = (test_cfg or {}).get(key, choices[0])
+            if value not in choices:
+                raise ValueError(f'test_cfg.{key} must be one of {choices}, '
+                                 f'got {value!r}')
         self.propagator = MODELS.build(propagator)
         self.reducer = MODELS.build(reducer)
 
@@ -449,8 +454,11 @@ class SeqMaskRCNN(TwoStageDetector):
             proposals = self.propagator.propose(self, inputs[0], frames)
         with timed_stage('reduction'):
             sequences = self.reducer(proposals)
-        if rescale:
-            with timed_stage('output'):
-                sequences = sequences.resize(frames[0].ori_shape[:2])
+        with timed_stage('output'):
+            sequences = sequences.crop(frames[0].img_shape[:2])
+            if rescale:
+                sequences = sequences.resize(
+                    frames[0].ori_shape[:2],
+                    mode=(self.test_cfg or {}).get('output_resize', 'opencv'))
         data_samples[0].pred_sequences = sequences
         return data_samples

@@ -189,6 +189,12 @@ class MemoryKPropagator:
             least this starts no sequence (that sequence covers it, and the
             sequence NMS would keep one of the two): fewer propagations for
             the same result. Defaults to None (off, as the paper).
+        padded_masks (bool): Keep the masks at the padded input size (the
+            authors' code): a mask in the padding only is present, the
+            classification box is clamped to the padded frame, and the
+            sequence IoU of the reduction counts the padding; the model
+            crops them to the image for its output. Defaults to False (masks
+            cropped to the image first).
         resegment_key_frames (bool): Keep (and classify) on a key frame the
             prop head's segmentation of the frame from its own memory, with
             the soft aggregation of its instances, instead of the detector's
@@ -209,6 +215,7 @@ class MemoryKPropagator:
                  chunk_size: int = 8,
                  read_budget_mb: int = 256,
                  early_reduction: Optional[float] = None,
+                 padded_masks: bool = False,
                  resegment_key_frames: bool = False,
                  progress: bool = False) -> None:
         select_key_frames(1, num_key_frames, key_frame_mode)  # check mode
@@ -228,6 +235,7 @@ class MemoryKPropagator:
         self.chunk_size = chunk_size
         self.read_budget = read_budget_mb * 2**20
         self.early_reduction = early_reduction
+        self.padded_masks = padded_masks
         self.resegment_key_frames = resegment_key_frames
         self.progress = progress
 
@@ -264,12 +272,15 @@ class MemoryKPropagator:
 
         Returns:
             InstanceSequences: All K x O proposals of the video, masks at
-            the unpadded resized frame size (h, w).
+            the unpadded resized frame size (h, w), or at the padded input
+            size (H, W) with ``padded_masks``.
         """
         key_frames = select_key_frames(
             len(frames), self.num_key_frames, self.key_frame_mode)
-        proposals = _Proposals(
-            len(frames), tuple(frame_samples[0].img_shape[:2]))
+        size = (
+            frame_samples[0].batch_input_shape
+            if self.padded_masks else frame_samples[0].img_shape)
+        proposals = _Proposals(len(frames), tuple(size[:2]))
         self._run_passes(model, frames, frame_samples, key_frames, proposals)
         return proposals.result(model.num_classes)
 

@@ -422,8 +422,9 @@ def test_class_grouped_order_through_the_mask_nms():
 
 def test_key_frame_order_class_grouped(model):
     sample = key_frame_sample()
+    frame = torch.randn(1, 3, H, W, generator=torch.Generator().manual_seed(0))
     with untrained_inference(model):
-        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        feats = model.extract_frame_feats(frame)
         model.test_cfg['key_frame_mask_nms'] = None
         by_score = model.detect_key_frame(feats, sample)
         model.test_cfg['key_frame_order'] = 'class_grouped'
@@ -438,13 +439,13 @@ def test_key_frame_order_class_grouped(model):
         model.test_cfg['key_frame_mask_nms'] = None
         model.test_cfg['key_frame_order'] = 'class_grouped'
         rcnn_cfg = model.roi_head.test_cfg
-        max_per_img, rcnn_cfg.max_per_img = rcnn_cfg.max_per_img, 200
+        max_per_img, rcnn_cfg.max_per_img = rcnn_cfg.max_per_img, 1000
         try:
             grouped = model.detect_key_frame(feats, sample)
         finally:
             rcnn_cfg.max_per_img = max_per_img
             del model.test_cfg['key_frame_order']
-    # fewer than O survive: grouped by class, by score within a class
+    # fewer than O = 1000 survive: grouped by class, by score within a class
     labels = grouped.labels.tolist()
     assert labels == sorted(labels) and len(set(labels)) > 1
     for label in set(labels):
@@ -453,11 +454,12 @@ def test_key_frame_order_class_grouped(model):
     assert grouped.masks.shape[1:] == (H, W)
 
 
-def test_key_frame_order_is_checked(repo_root):
+@pytest.mark.parametrize('key', ['key_frame_order', 'output_resize'])
+def test_test_cfg_choices_are_checked(repo_root, key):
     cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
-    cfg.model.test_cfg.key_frame_order = 'class'
+    cfg.model.test_cfg[key] = 'class'
     with DefaultScope.overwrite_default_scope('mmpr'), pytest.raises(
-            ValueError, match="'score' or 'class_grouped'"):
+            ValueError, match=f'{key} must be one of'):
         MODELS.build(cfg.model)
 
 
@@ -492,8 +494,9 @@ def untrained_inference(model) -> Iterator[None]:
 
 def test_key_frame_mask_nms_leaves_no_duplicate(model):
     sample = key_frame_sample()
+    frame = torch.randn(1, 3, H, W, generator=torch.Generator().manual_seed(0))
     with untrained_inference(model):
-        feats = model.extract_frame_feats(torch.randn(1, 3, H, W))
+        feats = model.extract_frame_feats(frame)
         model.test_cfg['key_frame_mask_nms'] = None
         plain = model.detect_key_frame(feats, sample)
         model.test_cfg['key_frame_mask_nms'] = 0.2
