@@ -9,6 +9,7 @@ RETRAIN ?= 0
 # make demo's training precision: auto (bf16 where the CPU has it), 1, 0
 AMP ?= auto
 CONFIG ?=  # make demo's toy config; empty: tools/toy_demo.sh's default
+PRESET ?= small  # make demo's toy set: small, or tiny (a quick check)
 LINT_PATHS := mmpr configs tools tests setup.py
 
 .PHONY: setup test coverage lint demo
@@ -35,4 +36,4 @@ lint: setup
 # under OUT (RETRAIN=1: train again); see README, Quickstart
 demo: setup
 	@VENV="$(VENV)" OUT="$(OUT)" RETRAIN="$(RETRAIN)" CONFIG="$(CONFIG)" \
-		AMP="$(AMP)" bash tools/toy_demo.sh
+		AMP="$(AMP)" PRESET="$(PRESET)" bash tools/toy_demo.sh

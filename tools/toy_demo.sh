@@ -13,6 +13,9 @@
 #   AMP      auto (default): train in bf16 mixed precision (tools/train.py
 #            --amp) where the CPU has native bf16 (AVX-512 bf16 or AMX),
 #            else fp32; 1: always (slow where bf16 is emulated); 0: never
+#   PRESET   toy set size (make_toy_vis.py --preset): small (default) or
+#            tiny (a few short videos: a quick check of the steps, not a
+#            model worth looking at)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-work_dirs/demo}
@@ -20,6 +23,7 @@ VENV=${VENV:-.venv}
 CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py}
 RETRAIN=${RETRAIN:-0}
 AMP=${AMP:-auto}
+PRESET=${PRESET:-small}
 PY="$VENV/bin/python"
 export MMPR_TOY_DATA="$OUT/data"  # read by the toy configs
 
@@ -30,26 +34,32 @@ say() { printf '\n[mmpr demo] %s\n' "$*"; }
 case "$AMP" in auto | 0 | 1) ;; *)
   echo "[mmpr demo] error: AMP=$AMP; use AMP=auto, 1 or 0" >&2; exit 1 ;;
 esac
+case "$PRESET" in small | tiny) ;; *)
+  echo "[mmpr demo] error: PRESET=$PRESET; use PRESET=small or tiny" >&2
+  exit 1 ;;
+esac
 start=$(date +%s)
 
 # stamps: written last, so an interrupted step is redone on the next run
-data_stamp="$MMPR_TOY_DATA/.mmpr_toy_small"
+data_stamp="$MMPR_TOY_DATA/.mmpr_toy_$PRESET"
 train_dir="$OUT/train"
 train_stamp="$train_dir/.mmpr_finished"
 test_dir="$OUT/test"
 test_stamp="$test_dir/.mmpr_finished"
 if [ "$RETRAIN" = 1 ]; then rm -f "$train_stamp" "$test_stamp"; fi
-# a finished run of another config is not reused
-if [ -f "$train_stamp" ] && [ "$(cat "$train_stamp")" != "$CONFIG" ]; then
+# a finished run of another config or toy set is not reused
+run="$CONFIG on the $PRESET toy set"
+if [ -f "$train_stamp" ] && [ "$(cat "$train_stamp")" != "$run" ]; then
   rm -f "$train_stamp" "$test_stamp"
 fi
 
 if [ -f "$data_stamp" ]; then
   say "1/4 reusing the toy data set in $MMPR_TOY_DATA"
 else
-  say "1/4 writing the toy data set to $MMPR_TOY_DATA"
+  say "1/4 writing the $PRESET toy data set to $MMPR_TOY_DATA"
+  rm -f "$MMPR_TOY_DATA"/.mmpr_toy_*
   "$PY" tools/dataset_converters/make_toy_vis.py "$MMPR_TOY_DATA" \
-    --preset small --no-davis
+    --preset "$PRESET" --no-davis
   "$PY" tools/dataset_converters/youtubevis2coco.py \
     -i "$MMPR_TOY_DATA/youtube_vis_2019" --version 2019
   touch "$data_stamp"
@@ -70,7 +80,7 @@ else
 (progress below; 2-5 min on 2 cores)"
   "$PY" tools/train.py "$CONFIG" --work-dir "$train_dir" "${amp[@]}"
   checkpoint=$(cat "$train_dir/last_checkpoint")
-  echo "$CONFIG" > "$train_stamp"
+  echo "$run" > "$train_stamp"
 fi
 
 if [ -f "$test_stamp" ]; then

@@ -11,7 +11,8 @@ DEMO_CONFIG = ('configs/toy/'
 
 
 def make_demo(repo_root, out_dir, config, **env):
-    """Run tools/toy_demo.sh (what `make demo` runs) in this environment."""
+    """Run tools/toy_demo.sh (what `make demo` runs) in this environment, on
+    the tiny toy set unless ``env`` names another ``PRESET``."""
     return subprocess.run(
         ['bash', osp.join(repo_root, 'tools', 'toy_demo.sh')],
         capture_output=True,
@@ -21,13 +22,13 @@ def make_demo(repo_root, out_dir, config, **env):
             OUT=str(out_dir),
             CONFIG=config,
             VENV=osp.dirname(osp.dirname(sys.executable)),
-            **env))
+            **dict(dict(PRESET='tiny'), **env)))
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # three make demo runs (each step a real command): ~60 s
 def test_a_second_run_reuses_the_data_the_model_and_its_scores(
         repo_root, tmp_path):
-    # the demo's config, 2 iterations, scored on 2 valid videos
+    # the demo's config, 2 iterations, on the tiny toy set
     config = tmp_path / 'demo_2i.py'
     config.write_text(f"_base_ = '{osp.join(repo_root, DEMO_CONFIG)}'\n"
                       'train_cfg = dict(max_iters=2, val_interval=2)\n'
@@ -42,7 +43,7 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     assert 'CPU: ' in log and 'native bf16: ' in log
     assert 'BF16OptimWrapper' not in log  # fp32 (AMP=0)
     assert 'in bf16 mixed precision' not in first.stdout
-    assert 'writing the toy data set' in first.stdout
+    assert 'writing the tiny toy data set' in first.stdout
     assert 'segm_mAP' in first.stdout + first.stderr
     checkpoint = out / 'train' / 'iter_2.pth'
     trained_at = checkpoint.stat().st_mtime
@@ -84,3 +85,14 @@ def test_amp_setting_is_checked(repo_root, tmp_path):
     assert done.returncode != 0
     assert done.stderr.strip() == ('[mmpr demo] error: AMP=yes; use '
                                    'AMP=auto, 1 or 0')
+
+
+def test_preset_is_checked(repo_root, tmp_path):
+    done = make_demo(
+        repo_root,
+        tmp_path / 'demo',
+        osp.join(repo_root, DEMO_CONFIG),
+        PRESET='huge')
+    assert done.returncode != 0
+    assert done.stderr.strip() == ('[mmpr demo] error: PRESET=huge; use '
+                                   'PRESET=small or tiny')
