@@ -19,7 +19,9 @@ RUNNER_CONSTRUCTORS = Registry(
     parent=mmdet_registry.RUNNER_CONSTRUCTORS,
     locations=['mmdet.engine.runner'])
 LOOPS = Registry(
-    'loop', parent=mmdet_registry.LOOPS, locations=['mmdet.engine.runner'])
+    'loop',
+    parent=mmdet_registry.LOOPS,
+    locations=['mmdet.engine.runner', 'mmpr.engine'])
 HOOKS = Registry(
     'hook',
     parent=mmdet_registry.HOOKS,

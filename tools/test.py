@@ -42,6 +42,16 @@ def parse_args() -> argparse.Namespace:
         'backbone, FPN and prop head channels-last; mmpr models only on the '
         'CPU')
     parser.add_argument(
+        '--resume',
+        action='store_true',
+        help='skip the videos whose results an earlier run of this work dir '
+        'kept (work_dir/video_results), run the rest, evaluate all')
+    parser.add_argument(
+        '--skip-failed',
+        action='store_true',
+        help='a video that fails (e.g. out of memory, an unreadable frame) '
+        'is named and left out, and the run goes on; listed at the end')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -97,6 +107,16 @@ def main() -> None:
         cfg.model.propagator.progress = True
         cfg.custom_hooks = cfg.get('custom_hooks',
                                    []) + [dict(type='InferenceTimingHook')]
+    elif args.resume:
+        raise SystemExit('error: --resume keeps the results of mmpr models '
+                         f'(Seq Mask R-CNN); {args.config} is another model')
+    # each finished video's results kept in the work dir (--resume)
+    cfg.test_cfg = dict(
+        cfg.get('test_cfg') or {},
+        type='VideoTestLoop',
+        _scope_='mmpr',
+        resume=args.resume,
+        skip_failed=args.skip_failed)
     if args.amp:
         use_amp(cfg, args.config)
     if args.show_dir is not None:

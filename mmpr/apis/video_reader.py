@@ -149,7 +149,9 @@ def open_video(video: Union[VideoInput, VideoFrames]) -> VideoFrames:
     if isinstance(video, (str, os.PathLike)):
         path = os.fspath(video)
         if osp.isdir(path):
-            return VideoFrames(_folder_files(path))
+            files = _folder_files(path)
+            check_image_files(files)
+            return VideoFrames(files)
         if osp.isfile(path):
             return VideoFrames(path)
         raise FileNotFoundError(
@@ -158,7 +160,46 @@ def open_video(video: Union[VideoInput, VideoFrames]) -> VideoFrames:
     frames = list(video)
     if frames and all(isinstance(f, (str, os.PathLike)) for f in frames):
         frames = [os.fspath(f) for f in frames]
+        check_image_files(frames)
     return VideoFrames(frames)
+
+
+def image_file_problem(file: str) -> Optional[str]:
+    """Why an image file cannot be read, from its size, header and end
+    (a cheap look, no decoding); None if it looks whole."""
+    if not osp.isfile(file):
+        return 'missing'
+    size = osp.getsize(file)
+    if size == 0:
+        return 'empty file'
+    with open(file, 'rb') as f:
+        head = f.read(16)
+        f.seek(max(size - 64, 0))
+        tail = f.read()
+    if head.startswith(b'\xff\xd8'):  # JPEG: ends with its EOI marker
+        return None if b'\xff\xd9' in tail else 'truncated JPEG'
+    if head.startswith(b'\x89PNG'):  # PNG: ends with its IEND chunk
+        return None if b'IEND' in tail else 'truncated PNG'
+    if cv2.haveImageReader(file):
+        return None
+    return 'not an image'
+
+
+def check_image_files(files: Sequence[str]) -> None:
+    """Name every unreadable image file in one error, before any work.
+
+    Raises:
+        ValueError: One line listing each bad file and why.
+    """
+    problems = [(file, image_file_problem(file)) for file in files]
+    bad = [
+        f'{osp.basename(file)} ({problem})' for file, problem in problems
+        if problem
+    ]
+    if bad:
+        folder = osp.dirname(files[0]) or '.'
+        raise ValueError(f'{len(bad)} unreadable frames in {folder}: ' +
+                         ', '.join(bad) + '; replace or remove them.')
 
 
 def read_video(video: VideoInput) -> Tuple[List[np.ndarray], Optional[float]]:

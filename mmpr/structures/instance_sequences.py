@@ -99,6 +99,25 @@ class InstanceSequences:
         return InstanceSequences(masks, self.class_scores, size,
                                  self.num_frames)
 
+    def to_dict(self) -> dict:
+        """The sequences as json-serialisable lists (:meth:`from_dict`
+        gives them back exactly)."""
+        return dict(
+            masks=self.masks,
+            class_scores=self.class_scores.tolist(),
+            num_classes=self.class_scores.shape[1],
+            dtype=str(self.class_scores.dtype),
+            mask_size=list(self.mask_size),
+            num_frames=self.num_frames)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> 'InstanceSequences':
+        """The sequences of :meth:`to_dict`'s dict."""
+        class_scores = np.asarray(data['class_scores'], data['dtype']).reshape(
+            len(data['masks']), data['num_classes'])
+        return cls(data['masks'], class_scores, tuple(data['mask_size']),
+                   data['num_frames'])
+
     def decode(self, s: int, t: int) -> Optional[np.ndarray]:
         """(H, W) bool mask of sequence ``s`` at frame ``t``, or None."""
         rle = self.masks[s][t]

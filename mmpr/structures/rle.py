@@ -87,8 +87,6 @@ def crop_rle(rle: dict, size: Tuple[int, int]) -> Optional[dict]:
     """The mask's top-left ``size`` (H, W), e.g. the image without its
     padding; None when nothing of it is left."""
     height, width = size
-    if tuple(rle['size']) == (height, width):
-        return rle
     mask = mask_utils.decode(rle)[:height, :width]
     if not mask.any():
         return None

@@ -21,11 +21,13 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
                  'configs/ (e.g. configs/toy/...).')
     try:
         cfg = Config.fromfile(path)
-    except (SyntaxError, NameError, KeyError, ImportError, OSError) as error:
-        sys.exit(f'error: cannot read config {path}: '
-                 f'{type(error).__name__}: {error}')
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+        if cfg_options:
+            cfg.merge_from_dict(cfg_options)
+    except (SyntaxError, NameError, KeyError, ImportError, OSError,
+            TypeError) as error:
+        # TypeError: a child's dict merged into a base value of another type
+        sys.exit(f'error: cannot read config {path}: ' +
+                 ' '.join(f'{type(error).__name__}: {error}'.split()))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(name)
         if loader and loader.get('num_workers') == 0 and loader.get(

@@ -132,3 +132,31 @@ def test_pipeline_frames_equal_the_whole_video_pipeline(repo_root, toy_video):
     assert len(sample) == num_frames
     for ours, theirs in zip(sample, whole['data_samples']):
         assert ours.metainfo == theirs.metainfo
+
+
+def test_unreadable_frames_are_named_before_any_work(tmp_path, toy_video,
+                                                     run_tool, repo_root,
+                                                     assert_one_line_error):
+    """An empty file, a truncated JPEG and a non-image with an image suffix
+    are named together when the folder is opened, before a frame is
+    decoded (and tools/demo.py stops with that one line)."""
+    folder = tmp_path / 'frames'
+    folder.mkdir()
+    for t, frame in enumerate(toy_video.frames[:3]):
+        cv2.imwrite(str(folder / f'{t:05d}.jpg'), frame)
+    (folder / '00003.jpg').write_bytes(b'')
+    whole = (folder / '00000.jpg').read_bytes()
+    (folder / '00004.jpg').write_bytes(whole[:len(whole) // 2])
+    (folder / '00005.png').write_text('not a frame')
+    expected = ('3 unreadable frames in {}: 00003.jpg (empty file), '
+                '00004.jpg (truncated JPEG), 00005.png (not an image); '
+                'replace or remove them.').format(folder)
+    with pytest.raises(ValueError) as error:
+        open_video(str(folder))
+    assert str(error.value) == expected
+    with pytest.raises(ValueError, match='1 unreadable frames'):
+        open_video([str(folder / '00000.jpg'), str(folder / '00003.jpg')])
+    done = run_tool('demo.py', str(folder), osp.join(repo_root, TOY_CONFIG),
+                    '--out-json', str(tmp_path / 'out.json'))
+    assert_one_line_error(done, expected)
+    assert not (tmp_path / 'out.json').exists()

@@ -81,3 +81,28 @@ def test_checks_its_shape():
         InstanceSequences([[None]], np.zeros((2, 3)), (H, W), 1)
     with pytest.raises(ValueError, match='one mask'):
         InstanceSequences([[None]], np.zeros((1, 3)), (H, W), 2)
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+def test_dict_round_trip_is_exact(sequences, dtype):
+    import json
+    sequences.class_scores = (sequences.class_scores / 3).astype(dtype)
+    back = InstanceSequences.from_dict(
+        json.loads(json.dumps(sequences.to_dict())))
+    assert back.masks == sequences.masks
+    assert back.class_scores.dtype == dtype
+    np.testing.assert_array_equal(back.class_scores, sequences.class_scores)
+    assert (back.mask_size, back.num_frames) == ((H, W), 3)
+    empty = sequences.select([])
+    back = InstanceSequences.from_dict(json.loads(json.dumps(empty.to_dict())))
+    assert len(back) == 0 and back.class_scores.shape == (0, 3)
+
+
+def test_crop_and_resize_keep_absent_frames_absent(sequences):
+    cropped = sequences.crop((4, 4))
+    assert cropped.mask_size == (4, 4)
+    # sequence 1 lies right of column 5: nothing of it is left
+    assert cropped.frames(0) == [0, 2] and cropped.frames(1) == []
+    assert sequences.crop((H, W)) is sequences
+    resized = cropped.resize((8, 8), mode='torch')
+    assert resized.mask_size == (8, 8) and resized.frames(0) == [0, 2]

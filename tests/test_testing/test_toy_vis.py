@@ -196,3 +196,27 @@ def test_without_davis(tmp_path):
 def test_bad_arguments(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_toy_vis(str(tmp_path), **kwargs)
+
+
+def test_more_instances_than_the_scripted_roles(tmp_path):
+    """``max_instances`` above the 3 scripted roles adds random tracks (the
+    small preset's 4)."""
+    written = make_toy_vis(
+        str(tmp_path),
+        overrides=dict(SMALL, max_instances=4, train_videos=3),
+        davis=False)
+    vis = YTVIS(written['youtube_vis_train'])
+    per_video = [len(vis.getAnnIds(vidIds=[v])) for v in vis.getVidIds()]
+    assert max(per_video) == 4 and min(per_video) >= 3
+
+
+def test_uncompressed_rle_of_a_mask_starting_in_the_corner():
+    from pycocotools import mask as mask_utils
+
+    from mmpr.testing.toy_vis import uncompressed_rle
+    mask = np.zeros((4, 5), np.uint8)
+    mask[:2, :2] = 1  # the first pixel (column-major) is foreground
+    rle = uncompressed_rle(mask)
+    assert rle['counts'][0] == 0  # runs start with (empty) background
+    decoded = mask_utils.decode(mask_utils.frPyObjects(rle, 4, 5))
+    np.testing.assert_array_equal(decoded, mask)

@@ -104,7 +104,11 @@ def test_authors_config_loads_converted_checkpoint_strictly(
     in the authors' layout; strict loading finds nothing missing,
     unexpected or of another shape; every tensor comes back."""
     model = build_model(config)
-    state, theirs = authors_states[architecture(Config.fromfile(config))]
+    arch = architecture(Config.fromfile(config))
+    state, theirs = authors_states[arch]
+    # the backbone the converter reads off their keys picks its config
+    assert converter.detect_backbone(theirs) == (
+        'x101-64x4d' if arch[0] == 'ResNeXt' else f'r{arch[1]}')
     converted = converter.convert(theirs, model.state_dict())
     # strict: missing or unexpected keys and other shapes raise
     result = model.load_state_dict(converted, strict=True)

@@ -1,5 +1,12 @@
 """tools/test.py stops on bad input with a one-line error, before testing."""
+import os
 import os.path as osp
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import torch
@@ -82,3 +89,140 @@ def test_amp_on_the_cpu_for_a_peer_model(test_tool, assert_one_line_error,
         test_tool(MASKTRACK_CONFIG, toy_checkpoints['masktrack'],
                   '--amp'), 'error: --amp on the CPU runs mmpr models only',
         'no bf16 CPU kernels: drop --amp.')
+
+
+def tools_test_command(repo_root, checkpoint, work_dir, *args) -> list:
+    """tools/test.py of the toy config on the toy set (every detection)."""
+    return [
+        sys.executable,
+        osp.join(repo_root, 'tools', 'test.py'),
+        osp.join(repo_root, TOY_CONFIG),
+        checkpoint,
+        '--work-dir',
+        str(work_dir),
+        *args,
+        '--cfg-options',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+        'model.test_cfg.rcnn.score_thr=0.0',
+        # small: 2 key frames, 3 detections each
+        'model.propagator.num_key_frames=2',
+        'model.test_cfg.rcnn.max_per_img=3'
+    ]
+
+
+def metric_line(log: str) -> str:
+    return re.search(r'youtube_vis/segm_mAP: .*AR@10: [0-9.]+', log).group()
+
+
+@pytest.mark.slow  # three toy test runs, one killed
+def test_a_killed_run_resumes_to_the_same_results(repo_root, toy_root,
+                                                  toy_checkpoints, tmp_path):
+    """SIGKILL after the first of the two videos, then --resume: the same
+    results.json (byte for byte) and metrics as an uninterrupted run."""
+    env = dict(os.environ, MMPR_TOY_DATA=toy_root)
+    full = subprocess.run(
+        tools_test_command(repo_root, toy_checkpoints['seq'],
+                           tmp_path / 'full', '--out',
+                           str(tmp_path / 'full.json')),
+        capture_output=True,
+        text=True,
+        env=env)
+    assert full.returncode == 0, full.stderr[-3000:]
+
+    work = tmp_path / 'killed'
+    kept = work / 'video_results' / 'rank0.jsonl'
+    run = subprocess.Popen(
+        tools_test_command(repo_root, toy_checkpoints['seq'], work, '--out',
+                           str(tmp_path / 'resumed.json')),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env)
+    while run.poll() is None and not (kept.is_file()
+                                      and kept.read_text().count('\n')):
+        time.sleep(0.05)
+    run.send_signal(signal.SIGKILL)
+    assert run.wait() == -signal.SIGKILL  # killed before the end
+    assert kept.read_text().count('\n') == 1  # one video done
+    assert not (tmp_path / 'resumed.json').exists()
+
+    resumed = subprocess.run(
+        tools_test_command(repo_root, toy_checkpoints['seq'], work, '--out',
+                           str(tmp_path / 'resumed.json'), '--resume'),
+        capture_output=True,
+        text=True,
+        env=env)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    log = resumed.stdout + resumed.stderr
+    assert 'resuming: 1 videos done' in log
+    assert (tmp_path /
+            'resumed.json').read_bytes() == (tmp_path /
+                                             'full.json').read_bytes()
+    assert metric_line(log) == metric_line(full.stdout + full.stderr)
+    assert kept.read_text().count('\n') == 2
+
+
+@pytest.fixture
+def toy_with_an_empty_frame(toy_root, tmp_path) -> str:
+    """The toy set with a zero-byte frame in its last valid video."""
+    root = tmp_path / 'toy'
+    shutil.copytree(toy_root, root)
+    videos = root / 'youtube_vis_2019' / 'valid' / 'JPEGImages'
+    frame = sorted(sorted(videos.iterdir())[-1].iterdir())[2]
+    frame.write_bytes(b'')
+    return str(root)
+
+
+def test_a_failed_video_is_one_line_or_skipped(repo_root, toy_checkpoints,
+                                               toy_with_an_empty_frame,
+                                               assert_one_line_error,
+                                               tmp_path):
+    env = dict(os.environ, MMPR_TOY_DATA=toy_with_an_empty_frame)
+    command = tools_test_command(repo_root, toy_checkpoints['seq'],
+                                 tmp_path / 'work')
+    stopped = subprocess.run(command, capture_output=True, text=True, env=env)
+    line = assert_one_line_error(stopped, 'failed (error: OpenCV',
+                                 '--skip-failed leaves it out')
+    name = re.search(r'error: (video \d+ \(\w+\)) failed', line).group(1)
+    skipped = subprocess.run(
+        tools_test_command(repo_root, toy_checkpoints['seq'],
+                           tmp_path / 'work', '--skip-failed'),
+        capture_output=True,
+        text=True,
+        env=env)
+    assert skipped.returncode == 0, skipped.stderr[-3000:]
+    log = skipped.stdout + skipped.stderr
+    assert f'{name} failed (error: OpenCV' in log
+    assert f'1 videos skipped, not in the metrics: {name}' in log
+    assert 'youtube_vis/segm_mAP' in log
+
+
+@pytest.mark.parametrize(
+    'option, fragments',
+    [('model.propagator.num_key_frames=abc',
+      ("MemoryKPropagator: num_key_frames='abc' (str); it takes int >= 0", )),
+     ('model.reducer.iou_thr=[1]',
+      ('SequenceNMS: iou_thr=[1] (list); it takes float >= 0', )),
+     ('test_evaluator.ann_file=x.json',
+      ("YouTubeVISMetric takes no argument 'ann_file'; it takes record_mode",
+       'outfile_prefix', 'format_only'))],
+    ids=['type', 'list', 'unexpected'])
+def test_config_values_are_one_line_errors(test_tool, assert_one_line_error,
+                                           toy_checkpoints, option, fragments):
+    assert_one_line_error(
+        test_tool(TOY_CONFIG, toy_checkpoints['seq'], '--cfg-options', option),
+        *fragments)
+
+
+def test_child_config_of_another_type_is_one_line(test_tool,
+                                                  assert_one_line_error,
+                                                  toy_checkpoints, repo_root,
+                                                  tmp_path):
+    child = tmp_path / 'child.py'
+    child.write_text(f"_base_ = '{osp.join(repo_root, TOY_CONFIG)}'\n"
+                     'model = dict(propagator=dict(num_key_frames=dict(a=1)))'
+                     '\n')
+    assert_one_line_error(
+        test_tool(str(child), toy_checkpoints['seq']),
+        f'error: cannot read config {child}: TypeError:',
+        'cannot inherit from base')

@@ -114,7 +114,7 @@ def test_toy_davis_trains_and_prints_jf(repo_root, workspace):
     for key in ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F'):
         assert key in log
     pngs = os.listdir(osp.join(work_dir, 'results'))  # <work dir>/results
-    assert len(pngs) == 2  # one folder per toy val sequence
+    assert len(pngs) == 1  # one folder per tested sequence (indices=1)
 
 
 @pytest.mark.slow  # a subprocess training

@@ -35,7 +35,7 @@ from torch import Tensor
 from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences, encode_masks, mask_ious
-from mmpr.utils import count_work, timed_stage
+from mmpr.utils import check_arg, count_work, timed_stage
 from .memory_bank import MemoryBank
 
 # the frames of a video: (T, C, H, W), or T (C, H, W) read on demand; uint8
@@ -218,13 +218,25 @@ class MemoryKPropagator:
                  padded_masks: bool = False,
                  resegment_key_frames: bool = False,
                  progress: bool = False) -> None:
+        owner = 'MemoryKPropagator'
+        for name, value, kind, low, high, optional in (
+            ('num_key_frames', num_key_frames, int, 0, None, False),
+            ('mem_step', mem_step, int, 1, None, False),
+            ('mem_num', mem_num, int, 1, None, True),
+            ('max_memory', max_memory, int, 1, None, True),
+            ('mask_thr', mask_thr, float, 0, 1, False),
+            ('mask_thr_inclusive', mask_thr_inclusive, bool, None, None,
+             False),
+            ('chunk_size', chunk_size, int, 1, None, False),
+            ('read_budget_mb', read_budget_mb, int, 1, None, False),
+            ('early_reduction', early_reduction, float, 0, 1, True),
+            ('padded_masks', padded_masks, bool, None, None, False),
+            ('resegment_key_frames', resegment_key_frames, bool, None, None,
+             False),
+            ('progress', progress, bool, None, None, False),
+        ):
+            check_arg(owner, name, value, kind, low, high, optional)
         select_key_frames(1, num_key_frames, key_frame_mode)  # check mode
-        if mem_step < 1:
-            raise ValueError(f'mem_step must be >= 1, got {mem_step}')
-        if mem_num is not None and mem_num < 1:
-            raise ValueError(f'mem_num must be >= 1, got {mem_num}')
-        if max_memory is not None and max_memory < 1:
-            raise ValueError(f'max_memory must be >= 1, got {max_memory}')
         self.num_key_frames = num_key_frames
         self.key_frame_mode = key_frame_mode
         self.mem_step = mem_step

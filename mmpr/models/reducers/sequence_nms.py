@@ -11,6 +11,7 @@ from pycocotools import mask as mask_utils
 
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences, rle_areas
+from mmpr.utils import check_arg
 
 SequenceMasks = Sequence[Sequence[Optional[dict]]]
 
@@ -144,6 +145,17 @@ class SequenceNMS:
                  soft_sigma: float = 0.5,
                  category_score_thr: float = 0.001,
                  max_per_category: int = 100) -> None:
+        for name, value, kind, low in (
+            ('iou_thr', iou_thr, float, 0),
+            ('score_thr', score_thr, float, None),
+            ('category_aware', category_aware, bool, None),
+            ('soft', soft, bool, None),
+            ('category_aware_iou_thr', category_aware_iou_thr, float, 0),
+            ('soft_sigma', soft_sigma, float, 0),
+            ('category_score_thr', category_score_thr, float, None),
+            ('max_per_category', max_per_category, int, 1),
+        ):
+            check_arg('SequenceNMS', name, value, kind, low)
         self.iou_thr = iou_thr
         self.score_thr = score_thr
         if soft and category_aware:

@@ -51,3 +51,22 @@ def test_masks_are_pasted_as_old_mmdet(scale):
             torch.from_numpy(mask_pred), torch.from_numpy(boxes),
             torch.from_numpy(labels), meta, cfg)
     assert not torch.equal(mmdet, masks)
+
+
+def test_rescaled_masks_are_mmdets():
+    """Masks at the original size (``rescale=True``, not used by mmpr's key
+    frames) are mmdet 3's."""
+    torch.manual_seed(0)
+    mask_pred = torch.randn(2, 3, 28, 28)
+    boxes = torch.tensor([[2.0, 3.0, 20.5, 25.0], [10.0, 0.0, 39.0, 29.0]])
+    labels = torch.tensor([1, 2])
+    meta = dict(ori_shape=(15, 20), scale_factor=(2.0, 2.0))
+    cfg = ConfigDict(mask_thr_binary=0.5)
+    ours = MODELS.build(
+        dict(type='MMDetV05FCNMaskHead', num_convs=0, num_classes=3))
+    mmdet = FCNMaskHead(num_convs=0, num_classes=3)
+    torch.testing.assert_close(
+        ours._predict_by_feat_single(
+            mask_pred, boxes.clone(), labels, meta, cfg, rescale=True),
+        mmdet._predict_by_feat_single(
+            mask_pred, boxes.clone(), labels, meta, cfg, rescale=True))
