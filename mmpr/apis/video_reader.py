@@ -165,10 +165,8 @@ def open_video(video: Union[VideoInput, VideoFrames]) -> VideoFrames:
 
 
 def image_file_problem(file: str) -> Optional[str]:
-    """Why an image file cannot be read, from its size, header and end
-    (a cheap look, no decoding); None if it looks whole."""
-    if not osp.isfile(file):
-        return 'missing'
+    """Why an existing image file cannot be read, from its size, header
+    and end (a cheap look, no decoding); None if it looks whole."""
     size = osp.getsize(file)
     if size == 0:
         return 'empty file'
@@ -186,18 +184,25 @@ def image_file_problem(file: str) -> Optional[str]:
 
 
 def check_image_files(files: Sequence[str]) -> None:
-    """Name every unreadable image file in one error, before any work.
+    """Name every missing or unreadable image file in one error, before
+    any work.
 
     Raises:
-        ValueError: One line listing each bad file and why.
+        FileNotFoundError: One line listing the files that do not exist.
+        ValueError: One line listing each unreadable file and why.
     """
-    problems = [(file, image_file_problem(file)) for file in files]
-    bad = [
-        f'{osp.basename(file)} ({problem})' for file, problem in problems
-        if problem
-    ]
+    folder = osp.dirname(files[0]) or '.'
+    missing = [osp.basename(file) for file in files if not osp.isfile(file)]
+    if missing:
+        raise FileNotFoundError(
+            f'{len(missing)} frames of {folder} do not exist: ' +
+            ', '.join(missing) + '; check the image folder.')
+    bad = []
+    for file in files:
+        problem = image_file_problem(file)
+        if problem:
+            bad.append(f'{osp.basename(file)} ({problem})')
     if bad:
-        folder = osp.dirname(files[0]) or '.'
         raise ValueError(f'{len(bad)} unreadable frames in {folder}: ' +
                          ', '.join(bad) + '; replace or remove them.')
 

@@ -176,7 +176,10 @@ def test_bad_inputs_raise_one_line_errors(tmp_path, frames):
     broken.mkdir()
     cv2.imwrite(str(broken / '00000.jpg'), frames[0])
     (broken / '00001.jpg').write_bytes(b'not a jpeg')
-    with pytest.raises(ValueError, match='cannot read frame .*00001.jpg'):
+    with pytest.raises(
+            ValueError,
+            match=r'1 unreadable frames in .*broken: 00001.jpg '
+            r'\(not an image\)'):
         read_video(str(broken))
     with pytest.raises(ValueError, match='frame 1 is'):
         read_video([frames[0], frames[1][:50]])

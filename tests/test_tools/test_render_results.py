@@ -75,7 +75,8 @@ def test_selects_videos_and_reports_bad_input(load_tool, monkeypatch,
 
     fails(r'video ids \[999\] are not in', str(results), ann_file, img_dir,
           '--video-ids', '999')
-    fails('frame .* does not exist', str(results), ann_file, str(tmp_path))
+    fails('10 frames of .* do not exist: 00000.jpg, 00005.jpg', str(results),
+          ann_file, str(tmp_path))
     fails('annotation file .* does not exist', str(results),
           str(tmp_path / 'nope.json'), img_dir)
     records[0]['segmentations'] = records[0]['segmentations'][:2]

@@ -226,3 +226,11 @@ def test_child_config_of_another_type_is_one_line(test_tool,
         test_tool(str(child), toy_checkpoints['seq']),
         f'error: cannot read config {child}: TypeError:',
         'cannot inherit from base')
+
+
+def test_resume_is_for_mmpr_models(test_tool, assert_one_line_error,
+                                   toy_checkpoints):
+    assert_one_line_error(
+        test_tool(MASKTRACK_CONFIG, toy_checkpoints['masktrack'], '--resume'),
+        'error: --resume keeps the results of mmpr '
+        'models (Seq Mask R-CNN)')

@@ -47,3 +47,39 @@ def test_one_line_errors_exit():
     with pytest.raises(SystemExit, match='^error: Runer is not a registered'):
         with one_line_errors():
             raise build_error(RUNNERS, 'Runer')
+
+
+def test_check_arg_names_what_an_argument_takes():
+    from mmpr.models import MemoryKPropagator, SequenceNMS
+    from mmpr.utils import ConfigValueError
+    with pytest.raises(ConfigValueError) as error:
+        MemoryKPropagator(mask_thr=1.5)
+    assert str(error.value) == (
+        'MemoryKPropagator: mask_thr=1.5 (float); it takes float >= 0 <= 1; '
+        'fix it in the config or --cfg-options')
+    with pytest.raises(
+            ConfigValueError,
+            match=r'max_memory=0 \(int\); it '
+            'takes int or None >= 1'):
+        MemoryKPropagator(max_memory=0)
+    with pytest.raises(
+            ConfigValueError, match=r'soft=1 \(int\); it takes '
+            'bool'):
+        SequenceNMS(soft=1)
+    MemoryKPropagator(max_memory=None, early_reduction=0.5)  # fine
+
+
+def test_unexpected_arguments_name_what_a_class_takes():
+    from mmpr.utils.errors import unexpected_argument_message
+    assert unexpected_argument_message(TypeError('other')) is None
+    message = unexpected_argument_message(
+        TypeError("SequenceNMS.__init__() got an unexpected keyword argument "
+                  "'thr'"))
+    assert message.startswith("SequenceNMS takes no argument 'thr'; it "
+                              'takes iou_thr, score_thr, category_aware')
+    assert unexpected_argument_message(
+        TypeError("Unknown.__init__() got an unexpected keyword argument "
+                  "'x'")) == ("Unknown takes no argument 'x'; fix the key in "
+                              'the config or --cfg-options')
+    with pytest.raises(TypeError, match='other'), one_line_errors():
+        raise TypeError('other')
