@@ -4,7 +4,8 @@ Every config builds and loads a checkpoint converted from their layout
 strictly (seconds per config: X101's groups and R101's depth are checked
 here); ``tools/test.py`` then runs once per distinct code path (YouTube-VIS,
 the category-aware reduction, DAVIS-UVOS's soft NMS and J&F) on 2 videos of
-3 frames at 64x64 (resized to 48x48).
+3 frames at 64x64 (resized to 48x48), and so do the paper configs of the
+same models with those checkpoints.
 """
 import glob
 import os.path as osp
@@ -30,6 +31,13 @@ CATEGORY_AWARE = osp.join(
     AUTHORS_DIR, 'seq-mask-rcnn_r50_fpn_authors-ca_youtubevis2019.py')
 # the authors released no R50 DAVIS model: their R101 one, on 3 tiny frames
 DAVIS = osp.join(AUTHORS_DIR, 'seq-mask-rcnn_r101_fpn_authors_davis-uvos.py')
+# the paper configs of the same models (mmdet 3's conventions, mmpr's
+# choices) load the same converted checkpoints
+PAPER_DIR = osp.dirname(AUTHORS_DIR)
+PAPER_YOUTUBE_VIS = osp.join(
+    PAPER_DIR, 'seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2019.py')
+PAPER_DAVIS = osp.join(PAPER_DIR,
+                       'seq-mask-rcnn_r101_fpn_4xb2-ft-5e_davis-uvos.py')
 FRAME_SIZE = (64, 64)  # W, H
 
 
@@ -198,7 +206,7 @@ def cfg_options_for(config: str, toy_root: str) -> List[str]:
         'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False', resize
     ]
-    if config == DAVIS:
+    if 'davis' in config:
         return common + [f'test_dataloader.dataset.data_root={toy_root}/DAVIS']
     return common + [
         f'test_dataloader.dataset.data_root={toy_root}/youtube_vis_2019',
@@ -219,13 +227,21 @@ def cfg_options_for(config: str, toy_root: str) -> List[str]:
       ('youtube_vis/segm_mAP', 'youtube_vis/segm_AR@10')),
      (CATEGORY_AWARE, 'youtube_vis',
       ('youtube_vis/segm_mAP', 'youtube_vis/segm_AR@10')),
-     (DAVIS, 'davis', ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F'))],
-    ids=['youtube_vis', 'category_aware', 'davis'])
-def test_authors_config_end_to_end(config, checkpoint, metrics,
-                                   authors_checkpoints, authors_toy_root,
-                                   tmp_path):
+     (DAVIS, 'davis', ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F')),
+     (PAPER_YOUTUBE_VIS, 'youtube_vis',
+      ('youtube_vis/segm_mAP', 'youtube_vis/segm_AR@10')),
+     (PAPER_DAVIS, 'davis',
+      ('davis_uvos/J&F', 'davis_uvos/J', 'davis_uvos/F'))],
+    ids=[
+        'youtube_vis', 'category_aware', 'davis', 'paper_youtube_vis',
+        'paper_davis'
+    ])
+def test_authors_and_paper_configs_end_to_end(config, checkpoint, metrics,
+                                              authors_checkpoints,
+                                              authors_toy_root, tmp_path):
     """tools/test.py with each path's config as it is (key frames, memory,
-    reducer), but the data and the input size."""
+    reducer), but the data and the input size; the paper configs of the
+    same models too."""
     done = subprocess.run([
         sys.executable,
         osp.join(REPO_ROOT, 'tools', 'test.py'), config,
