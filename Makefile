@@ -9,7 +9,8 @@ RETRAIN ?= 0
 # make demo's training precision: auto (bf16 where the CPU has it), 1, 0
 AMP ?= auto
 CONFIG ?=  # make demo's toy config; empty: tools/toy_demo.sh's default
-PRESET ?= small  # make demo's toy set: small, or tiny (a quick check)
+# make demo's toy set: small, or tiny (a quick check)
+PRESET ?= small
 LINT_PATHS := mmpr configs tools tests setup.py
 
 .PHONY: setup test coverage lint demo

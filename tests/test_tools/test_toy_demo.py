@@ -96,3 +96,17 @@ def test_preset_is_checked(repo_root, tmp_path):
     assert done.returncode != 0
     assert done.stderr.strip() == ('[mmpr demo] error: PRESET=huge; use '
                                    'PRESET=small or tiny')
+
+
+@pytest.mark.parametrize('args, preset', [([], 'small'),
+                                          (['PRESET=tiny'], 'tiny')])
+def test_make_demo_hands_over_its_settings(repo_root, args, preset):
+    """`make demo`'s variables reach tools/toy_demo.sh as they are (a
+    Makefile comment after a value would add spaces to it)."""
+    done = subprocess.run(['make', '-n', 'demo', *args],
+                          cwd=repo_root,
+                          capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert (f'AMP="auto" PRESET="{preset}" bash tools/toy_demo.sh'
+            in done.stdout), done.stdout
