@@ -361,12 +361,15 @@ class SeqPropHead(BaseModule):
         query = query_key.flatten(2).expand(num, -1, -1)  # (K, Ck, h' w')
         if self.affinity == 'cosine':
             keys, query = F.normalize(keys, dim=2), F.normalize(query, dim=1)
-        affinity = torch.bmm(keys, query)
+            scale = 1 / self.temperature
+        else:
+            scale = 1 / math.sqrt(key_channels)
+        # scaled before the product: under fp16 autocast the products of
+        # large keys and queries would overflow first
+        affinity = torch.bmm(keys, query * scale)
         if self.affinity == 'l2':
-            affinity = 2 * affinity - keys.pow(2).sum(2, keepdim=True)
-        scale = (1 / self.temperature if self.affinity == 'cosine' else 1 /
-                 math.sqrt(key_channels))
-        affinity = (affinity * scale).softmax(dim=1)
+            affinity = 2 * affinity - keys.pow(2).sum(2, keepdim=True) * scale
+        affinity = affinity.softmax(dim=1)
         readout = torch.bmm(memory_values.flatten(2), affinity)
         return readout.view(num, -1, height, width)
 

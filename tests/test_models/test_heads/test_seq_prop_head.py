@@ -233,3 +233,19 @@ def test_key_from_image_matches_the_query_key_of_the_same_frame():
     assert readout.shape[-2:] == grid
     top = (readout[0, 0] - pooled_mask).abs().max()
     assert top < (pooled_mask - pooled_mask.mean()).abs().max()
+
+
+def test_memory_read_of_large_keys_under_fp16_autocast(head):
+    """Keys and queries whose products exceed fp16's 65,504 (here 8 x 100 x
+    100) but whose scaled affinities do not: the read under fp16 autocast
+    is finite and the fp32 one."""
+    keys = torch.full((1, 8, 1, 4, 6), 100.0)
+    keys[0, :, 0, 0, 0] = 101.0  # one position a little closer
+    values = torch.randn(1, 16, 1, 4, 6)
+    query_key = torch.full((1, 8, 4, 6), 100.0)
+    reference = head.read_memory(keys, values, query_key)
+    with torch.autocast('cpu', dtype=torch.float16):
+        readout = head.read_memory(keys, values, query_key)
+    assert torch.isfinite(readout).all()
+    torch.testing.assert_close(
+        readout.float(), reference, rtol=0.01, atol=0.01)
