@@ -76,26 +76,15 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     assert "type='BF16OptimWrapper'" in third.stdout + third.stderr
 
 
-def test_amp_setting_is_checked(repo_root, tmp_path):
-    done = make_demo(
-        repo_root,
-        tmp_path / 'demo',
-        osp.join(repo_root, DEMO_CONFIG),
-        AMP='yes')
+@pytest.mark.parametrize('setting, message', [
+    (dict(AMP='yes'), 'AMP=yes; use AMP=auto, 1 or 0'),
+    (dict(PRESET='huge'), 'PRESET=huge; use PRESET=small or tiny'),
+])
+def test_settings_are_checked(repo_root, tmp_path, setting, message):
+    done = make_demo(repo_root, tmp_path / 'demo',
+                     osp.join(repo_root, DEMO_CONFIG), **setting)
     assert done.returncode != 0
-    assert done.stderr.strip() == ('[mmpr demo] error: AMP=yes; use '
-                                   'AMP=auto, 1 or 0')
-
-
-def test_preset_is_checked(repo_root, tmp_path):
-    done = make_demo(
-        repo_root,
-        tmp_path / 'demo',
-        osp.join(repo_root, DEMO_CONFIG),
-        PRESET='huge')
-    assert done.returncode != 0
-    assert done.stderr.strip() == ('[mmpr demo] error: PRESET=huge; use '
-                                   'PRESET=small or tiny')
+    assert done.stderr.strip() == f'[mmpr demo] error: {message}'
 
 
 @pytest.mark.parametrize('args, preset', [([], 'small'),
