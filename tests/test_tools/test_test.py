@@ -234,3 +234,16 @@ def test_resume_is_for_mmpr_models(test_tool, assert_one_line_error,
         test_tool(MASKTRACK_CONFIG, toy_checkpoints['masktrack'], '--resume'),
         'error: --resume keeps the results of mmpr '
         'models (Seq Mask R-CNN)')
+
+
+def test_resume_refuses_results_of_another_run(test_tool,
+                                               assert_one_line_error,
+                                               toy_checkpoints, tmp_path):
+    results = tmp_path / 'work' / 'video_results'
+    results.mkdir(parents=True)
+    (results / 'run.json').write_text(
+        '{"checkpoint": "/elsewhere/other.pth", "model": "0", "fp16": false}')
+    assert_one_line_error(
+        test_tool(TOY_CONFIG, toy_checkpoints['seq'], '--resume'),
+        'video_results holds results of another run (checkpoint '
+        '/elsewhere/other.pth', 'pass another --work-dir')

@@ -1,4 +1,5 @@
 """A test loop over whole videos that keeps each finished video's result."""
+import hashlib
 import json
 import os
 import os.path as osp
@@ -12,7 +13,7 @@ from torch.utils.data import DataLoader
 
 from mmpr.registry import LOOPS
 from mmpr.structures import InstanceSequences
-from mmpr.utils import VideoFailedError, one_line
+from mmpr.utils import CheckpointError, VideoFailedError, one_line
 
 RESULTS_DIR = 'video_results'
 
@@ -55,8 +56,10 @@ class VideoTestLoop(TestLoop):
     ``resume``, a video found there (any rank's file) is not run again: its
     frames are loaded for the metric and the kept result is handed to the
     metric in its place, so the metrics and files equal those of one
-    uninterrupted run. Without ``resume`` an earlier run's files are kept
-    aside (``*.jsonl.prev``).
+    uninterrupted run; ``run.json`` there names the checkpoint, the model
+    config and the precision, and ``resume`` refuses results of others.
+    Without ``resume`` an earlier run's files are kept aside
+    (``*.jsonl.prev``).
 
     Args:
         runner (Runner): The runner.
@@ -84,11 +87,36 @@ class VideoTestLoop(TestLoop):
         self.results_dir = osp.join(runner.work_dir, RESULTS_DIR)
         self.skipped: List[str] = []
 
+    def _check_run(self) -> None:
+        """Keep (fresh run) or check (resume) what the kept results are of:
+        the checkpoint, the model config and the precision."""
+        cfg = self.runner.cfg
+        checkpoint = cfg.get('load_from') or ''
+        model = json.dumps(cfg.model.to_dict(), sort_keys=True, default=str)
+        run = dict(
+            checkpoint=osp.abspath(checkpoint) if checkpoint else None,
+            model=hashlib.sha1(model.encode()).hexdigest(),
+            fp16=self.fp16)
+        path = osp.join(self.results_dir, 'run.json')
+        if self.resume and osp.isfile(path):
+            with open(path) as file:
+                kept = json.load(file)
+            if kept != run:
+                raise CheckpointError(
+                    f'{self.results_dir} holds results of another run '
+                    f'(checkpoint {kept.get("checkpoint")}, another model '
+                    'config or precision); --resume with the same checkpoint, '
+                    'config and options, or pass another --work-dir')
+        elif get_rank() == 0:
+            with open(path, 'w') as file:
+                json.dump(run, file)
+
     def run(self) -> dict:
         """Run the videos (or restore them), then evaluate all."""
+        os.makedirs(self.results_dir, exist_ok=True)
+        self._check_run()
         done = read_video_results(self.results_dir) if self.resume else {}
         results_file = osp.join(self.results_dir, f'rank{get_rank()}.jsonl')
-        os.makedirs(self.results_dir, exist_ok=True)
         if not self.resume and osp.isfile(results_file):
             os.replace(results_file, results_file + '.prev')
         if done:
