@@ -23,17 +23,22 @@ def load_tool(relpath: str) -> ModuleType:
     return module
 
 
-def frame_samples(num_frames: int, height: int, width: int) -> list:
-    """``num_frames`` unpadded frames of (height, width), as
-    ``SeqMaskRCNN.predict`` hands them to the propagator."""
+def frame_samples(num_frames: int,
+                  height: int,
+                  width: int,
+                  padded: Optional[tuple] = None) -> list:
+    """``num_frames`` frames of (height, width), padded to ``padded`` (H, W)
+    (default: unpadded), as ``SeqMaskRCNN.predict`` hands them to the
+    propagator."""
     from mmdet.structures import DetDataSample
+    padded = padded or (height, width)
     return [
         DetDataSample(
             metainfo=dict(
                 img_shape=(height, width),
                 ori_shape=(height, width),
-                batch_input_shape=(height, width),
-                pad_shape=(height, width),
+                batch_input_shape=padded,
+                pad_shape=padded,
                 scale_factor=(1.0, 1.0))) for _ in range(num_frames)
     ]
 

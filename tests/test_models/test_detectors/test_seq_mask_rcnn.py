@@ -422,9 +422,8 @@ def test_class_grouped_order_through_the_mask_nms():
 
 def test_key_frame_order_class_grouped(model):
     sample = key_frame_sample()
-    frame = torch.randn(1, 3, H, W, generator=torch.Generator().manual_seed(0))
     with untrained_inference(model):
-        feats = model.extract_frame_feats(frame)
+        feats = model.extract_frame_feats(seeded_frame())
         model.test_cfg['key_frame_mask_nms'] = None
         by_score = model.detect_key_frame(feats, sample)
         model.test_cfg['key_frame_order'] = 'class_grouped'
@@ -475,6 +474,11 @@ def key_frame_sample() -> DetDataSample:
             frame_id=0))
 
 
+def seeded_frame() -> torch.Tensor:
+    """The same random (1, 3, H, W) frame, whatever ran before."""
+    return torch.randn(1, 3, H, W, generator=torch.Generator().manual_seed(0))
+
+
 @contextmanager
 def untrained_inference(model) -> Iterator[None]:
     """The model in eval mode, without gradients, keeping every detection
@@ -494,9 +498,8 @@ def untrained_inference(model) -> Iterator[None]:
 
 def test_key_frame_mask_nms_leaves_no_duplicate(model):
     sample = key_frame_sample()
-    frame = torch.randn(1, 3, H, W, generator=torch.Generator().manual_seed(0))
     with untrained_inference(model):
-        feats = model.extract_frame_feats(frame)
+        feats = model.extract_frame_feats(seeded_frame())
         model.test_cfg['key_frame_mask_nms'] = None
         plain = model.detect_key_frame(feats, sample)
         model.test_cfg['key_frame_mask_nms'] = 0.2

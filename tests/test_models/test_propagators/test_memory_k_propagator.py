@@ -347,29 +347,22 @@ def test_mask_threshold_tie_as_the_authors():
     assert not MemoryKPropagator().binarize(probs)[:, 1, 1].any()
 
 
-def test_padded_masks_count_the_padding(toy_model, monkeypatch):
+def test_padded_masks_count_the_padding(toy_model, monkeypatch, frame_samples):
     """The authors keep masks at the padded input size: a detection only in
     the padding is present there (classified); mmpr's default crops it to
     the image first (absent)."""
-    from mmdet.structures import DetDataSample
     frames, _ = static_video(num_frames=1)
     in_padding = torch.zeros(1, H, W, dtype=torch.bool)
     in_padding[0, H - 8:, 10:40] = True
     detect_given_masks(toy_model, monkeypatch, in_padding)
-    sample = DetDataSample(
-        metainfo=dict(
-            img_shape=(H - 16, W - 16),
-            ori_shape=(H - 16, W - 16),
-            batch_input_shape=(H, W),
-            pad_shape=(H, W),
-            scale_factor=(1.0, 1.0)))
+    samples = frame_samples(1, H - 16, W - 16, padded=(H, W))
     padded = MemoryKPropagator(
         num_key_frames=1, padded_masks=True).propose(toy_model, frames,
-                                                     [sample])
+                                                     samples)
     assert padded.mask_size == (H, W)
     assert padded.frames(0) == [0] and padded.class_scores[0].any()
     assert padded.crop((H - 16, W - 16)).frames(0) == []
     cropped = MemoryKPropagator(num_key_frames=1).propose(
-        toy_model, frames, [sample])
+        toy_model, frames, samples)
     assert cropped.mask_size == (H - 16, W - 16)
     assert cropped.frames(0) == [] and not cropped.class_scores[0].any()
