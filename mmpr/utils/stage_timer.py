@@ -2,7 +2,12 @@
 
 The model and the propagator mark their stages with :func:`timed_stage`; the
 marks cost nothing unless a caller (``InferenceTimingHook``, a benchmark)
-runs the code inside an active :class:`StageTimer`. Each mark is also a
+runs the code inside an active :class:`StageTimer`. A timer does not
+synchronise CUDA unless asked (``synchronize=True``): on a GPU, a stage's
+time is then the host's time in it (launching kernels, or waiting where the
+stage itself copies to the host), and the run keeps its overlap of host and
+device work; synchronised, each stage gets its device time too, and the run
+loses that overlap. Each mark is also a
 ``torch.profiler.record_function`` range named ``mmpr.<stage>``, so the
 stages show in a torch profiler trace. Work that is counted rather than
 timed (e.g. the instances decoded) is added with :func:`count_work`.
@@ -23,6 +28,11 @@ class StageTimer:
     """Sum the seconds of each stage run while this timer is active, and
     the counts of :func:`count_work`.
 
+    Args:
+        synchronize (bool): Synchronise CUDA around every stage on a CUDA
+            device, so that each stage's device work is counted in it (and
+            the host waits for the device at every stage). Defaults to False.
+
     Example:
         >>> with StageTimer() as timer:
         ...     model.test_step(data)
@@ -30,7 +40,8 @@ class StageTimer:
         >>> timer.counts  # {'decodes': 120}
     """
 
-    def __init__(self) -> None:
+    def __init__(self, synchronize: bool = False) -> None:
+        self.synchronize = synchronize
         self.seconds: Dict[str, float] = defaultdict(float)
         self.counts: Dict[str, int] = defaultdict(int)
         self._tokens = []
@@ -47,13 +58,14 @@ class StageTimer:
 def timed_stage(stage: str,
                 device: Optional[torch.device] = None) -> Iterator[None]:
     """Mark the code in the block as ``stage`` (CUDA-synchronised on a CUDA
-    ``device`` while a timer is active)."""
+    ``device`` while a timer with ``synchronize`` is active)."""
     timer = _ACTIVE.get()
     with torch.profiler.record_function(f'mmpr.{stage}'):
         if timer is None:
             yield
             return
-        sync = device is not None and device.type == 'cuda'
+        sync = (
+            timer.synchronize and device is not None and device.type == 'cuda')
         if sync:
             torch.cuda.synchronize(device)
         start = time.perf_counter()

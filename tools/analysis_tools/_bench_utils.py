@@ -44,7 +44,12 @@ def add_video_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--checkpoint',
         help='trained mmpr weights: detections as the config says instead '
-        'of O forced ones')
+        'of O forced ones (unless --force-instances)')
+    parser.add_argument(
+        '--force-instances',
+        action='store_true',
+        help='with --checkpoint, still keep O instances on every key frame '
+        'whatever their score (the propagation work of a crowded video)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
         '--cfg-options',
@@ -98,35 +103,51 @@ class FolderFrames(Sequence[Tensor]):
 def synthetic_video(num_frames: int,
                     width: int,
                     height: int,
-                    folder: Optional[str] = None) -> dict:
+                    folder: Optional[str] = None,
+                    source_size: Optional[Sequence[int]] = None,
+                    prepared: bool = False) -> dict:
     """A batch of one video of T :class:`SyntheticFrames` (or the frames
-    of ``folder``), and its samples."""
+    of ``folder``), and its samples.
+
+    Args:
+        source_size (Sequence[int], optional): (W, H) of the original
+            frames, the size of the output masks. Defaults to (width,
+            height).
+        prepared (bool): Read every frame now (a list of T tensors), so that
+            no frame is made or read while the model runs (as frames come
+            from a data loader). Defaults to False (each made when read).
+    """
+    source_w, source_h = source_size or (width, height)
     sample = TrackDataSample()
     sample.video_data_samples = [
         DetDataSample(
             metainfo=dict(
                 img_shape=(height, width),
-                ori_shape=(height, width),
-                scale_factor=(1.0, 1.0),
+                ori_shape=(source_h, source_w),
+                scale_factor=(width / source_w, height / source_h),
                 frame_id=t)) for t in range(num_frames)
     ]
     frames = (
         FolderFrames(folder, num_frames, width, height)
         if folder else SyntheticFrames(num_frames, width, height))
+    if prepared:
+        frames = [frames[t] for t in range(num_frames)]
     return dict(inputs=[frames], data_samples=[sample])
 
 
 def build_mmpr(cfg: Config,
                num_instances: int,
                device: str,
-               checkpoint: Optional[str] = None):
+               checkpoint: Optional[str] = None,
+               force_instances: bool = False):
     """An untrained model of ``cfg`` that keeps the top ``num_instances``
     detections of every key frame, whatever their score (score floor 0, no
     key-frame mask NMS, which would drop the untrained detector's repeats),
     so that the propagation work is that of a real video; or, with a
-    ``checkpoint``, the trained model detecting as its config says."""
+    ``checkpoint``, the trained model detecting as its config says (or
+    keeping ``num_instances`` as well with ``force_instances``)."""
     cfg.model.backbone.init_cfg = None
-    if checkpoint is None:
+    if checkpoint is None or force_instances:
         cfg.model.test_cfg.rcnn.score_thr = 0.0
         cfg.model.test_cfg.rcnn.max_per_img = num_instances
         cfg.model.test_cfg.key_frame_mask_nms = None

@@ -1,17 +1,28 @@
 """Inference speed of mmpr against mmdet's MaskTrack R-CNN (same backbone).
 
 Both models run untrained (no download) on the same synthetic video at the
-same input size, after a warm-up, in one process. mmpr processes the whole
-video at once (``test_step`` on the video), with O instances forced on every
-key frame (score floor 0); MaskTrack R-CNN runs frame by frame as mmdet's
-VIS test loop feeds it (``test_step`` on one frame with its ``frame_id``),
-with the same O detections per frame.
+same input size, after a warm-up, in one process. The frames are prepared
+before the timing (as a data loader delivers them: resized to the input
+size), from an original size (``--source-size``, default twice the input
+size as YouTube-VIS: 1280x720 tested at 640x360) to which mmpr's output
+masks are resized inside the timing. mmpr processes the whole video at once
+(``test_step`` on the video), with O instances forced on every key frame
+(score floor 0); MaskTrack R-CNN runs frame by frame as mmdet's VIS test
+loop feeds it (``test_step`` on one frame with its ``frame_id``), with the
+same O detections per frame.
 
 Prints frames per second, the ratio of times per frame, mmpr's time per
-stage and the peak memory over each model's runs
+stage, mmpr's time per frame split into model work (pre-processing,
+backbone+FPN, detection, memory writes, propagation, classification) and
+host work (the rest: RLE encoding, mask boxes, reduction, output resize and
+the Python between them), and the peak memory over each model's runs
 (``torch.cuda.max_memory_allocated`` on CUDA; on the CPU the peak RSS, whose
 level before a run includes what the allocator kept from earlier runs:
-``benchmark_memory.py`` measures mmpr's peak in fresh processes).
+``benchmark_memory.py`` measures mmpr's peak in fresh processes). The stage
+timers do not synchronise CUDA unless ``--profile-stages`` asks: on a GPU
+the stages then show the host's time in them, and the model/host split is
+the host's view (``--profile-stages`` gives each stage its device time, at
+the cost of the overlap). On the CPU both are the same.
 ``--straightforward`` also times mmpr with the authors' cost model
 (``StraightforwardPropagator``, in this folder) and checks that its outputs
 equal the default path's. ``--amp`` also times both models under mixed
@@ -27,6 +38,9 @@ Examples::
 
     python tools/analysis_tools/benchmark_speed.py --device cuda \\
         --frames 10 --straightforward --amp --json speed.json
+    # host work per frame at the authors' K = 5, memory every frame
+    python tools/analysis_tools/benchmark_speed.py --mmpr-only \\
+        --frames 10 --key-frames 5 --cfg-options model.propagator.mem_step=1
     python tools/analysis_tools/benchmark_speed.py \\
         configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-400i_toy-vis.py \\
         --masktrack-config \\
@@ -78,9 +92,13 @@ STAGES = dict(
     memory='memory writes',
     propagation='propagation',
     classification='classification',
+    boxes='mask boxes',
     encoding='RLE encoding',
     reduction='reduction',
     output='output')
+# mmpr's model work; every other second of a run is host work
+MODEL_STAGES = ('preprocessing', 'backbone', 'detection', 'memory',
+                'propagation', 'classification')
 
 
 def parse_args() -> argparse.Namespace:
@@ -94,6 +112,13 @@ def parse_args() -> argparse.Namespace:
         help='MaskTrack R-CNN config (a file or mmdet::...)')
     parser.add_argument(
         '--frames', type=int, default=10, help='video length T')
+    parser.add_argument(
+        '--source-size',
+        type=int,
+        nargs=2,
+        metavar=('W', 'H'),
+        help="original frame size, to which mmpr's output masks are resized "
+        '(default: twice --size)')
     parser.add_argument(
         '--key-frames', type=int, default=6, help='key frames of mmpr (K)')
     parser.add_argument(
@@ -114,6 +139,14 @@ def parse_args() -> argparse.Namespace:
         type=float,
         metavar='IOU',
         help='also time mmpr with early reduction at this mask IoU')
+    parser.add_argument(
+        '--mmpr-only',
+        action='store_true',
+        help='time mmpr only (no MaskTrack R-CNN)')
+    parser.add_argument(
+        '--profile-stages',
+        action='store_true',
+        help='synchronise CUDA around every stage (device time per stage)')
     parser.add_argument('--json', help='save all numbers to this file')
     add_video_args(parser)
     return parser.parse_args()
@@ -193,7 +226,7 @@ def measure(run: Callable[[Any], list], make_inputs: Callable[[], Any],
     if args.device.startswith('cuda'):
         torch.cuda.synchronize(args.device)
     start = time.perf_counter()
-    with StageTimer() as timer:
+    with StageTimer(args.profile_stages) as timer:
         outputs = run(inputs)
     if args.device.startswith('cuda'):
         torch.cuda.synchronize(args.device)
@@ -229,6 +262,34 @@ def compare(ours: InstanceSequences,
     return dict(max_score_diff=score_diff, min_mask_iou=min_iou)
 
 
+def split_work(result: dict, num_frames: int) -> dict:
+    """mmpr's milliseconds per frame of model work and of host work (its
+    stages and ``other``: the time in no stage)."""
+    stages = result['stages']
+    model = sum(stages.get(key, 0.0) for key in MODEL_STAGES)
+    host = {
+        key: stages.get(key, 0.0)
+        for key in STAGES if key not in MODEL_STAGES
+    }
+    host['other'] = result['seconds'] - model - sum(host.values())
+    return dict(
+        model_ms=1000 * model / num_frames,
+        host_ms=1000 * (result['seconds'] - model) / num_frames,
+        host_stages_ms={
+            key: 1000 * seconds / num_frames
+            for key, seconds in host.items()
+        })
+
+
+def report_work(work: dict, decodes_per_frame: float) -> None:
+    """mmpr's model and host work per frame."""
+    host = ', '.join(f'{STAGES.get(key, key)} {ms:.1f}'
+                     for key, ms in work['host_stages_ms'].items())
+    print(f"  per frame: model work {work['model_ms']:.1f} ms, host work "
+          f"{work['host_ms']:.1f} ms ({host}); "
+          f'{decodes_per_frame:.1f} instance-frames propagated')
+
+
 def report(name: str, result: dict, unit: str) -> None:
     decodes = (f", {result['decodes_per_frame']:.1f} decodes/frame"
                if result['decodes_per_frame'] else '')
@@ -247,26 +308,16 @@ def report_stages(stages: Dict[str, float], total: float) -> None:
           f'({100 * other / total:4.1f}%)')
 
 
-def main() -> None:
-    args = parse_args()
-    cfg = load_config(args.config, args.cfg_options)
-    cfg.model.propagator.num_key_frames = args.key_frames
-    mmpr = build_mmpr(cfg, args.num_instances, args.device, args.checkpoint)
-    masktrack = build_masktrack(args.masktrack_config, args.num_instances,
-                                args.device)
-    unit = 'CUDA' if args.device.startswith('cuda') else 'RSS'
-    width, height = args.size
-    device = (
-        describe_cpu() if args.device == 'cpu' else
-        f'device: {torch.cuda.get_device_name(args.device)}')
-    print(device)
-    trained = f'trained mmpr {args.checkpoint}, ' if args.checkpoint else ''
-    print(f"video: T={args.frames} frames ({args.video or 'synthetic'}) at "
-          f'{width}x{height}, device {args.device}, {trained}'
-          f'O={args.num_instances} instances, K={args.key_frames} key '
-          f'frames, warm-up {args.warmup}')
-
-    video = partial(synthetic_video, args.frames, *args.size, args.video)
+def run_all(args: argparse.Namespace, cfg, mmpr) -> Dict[str, dict]:
+    """Every run the options ask for, each on freshly prepared frames."""
+    source = args.source_size or [2 * side for side in args.size]
+    video = partial(
+        synthetic_video,
+        args.frames,
+        *args.size,
+        args.video,
+        source_size=source,
+        prepared=True)
     results = dict(mmpr=measure(partial(run_mmpr, mmpr), video, args))
     if args.early_reduction is not None:
         mmpr.propagator.early_reduction = args.early_reduction
@@ -288,6 +339,10 @@ def main() -> None:
         results['straightforward'] = measure(
             partial(run_mmpr, mmpr), video, args)
         mmpr.propagator = default
+    if args.mmpr_only:
+        return results
+    masktrack = build_masktrack(args.masktrack_config, args.num_instances,
+                                args.device)
     results['masktrack'] = measure(
         partial(run_masktrack, masktrack), lambda: frame_batches(video()),
         args)
@@ -295,35 +350,42 @@ def main() -> None:
         results['masktrack_mixed'] = measure(
             partial(run_masktrack, masktrack, amp=True),
             lambda: frame_batches(video()), args)
+    return results
 
-    for key, name in RUNS.items():
-        if key in results:
-            report(name, results[key], unit)
-            if key.startswith('mmpr') or key == 'straightforward':
-                report_stages(results[key]['stages'], results[key]['seconds'])
+
+def summarise(args: argparse.Namespace, results: Dict[str, dict]) -> dict:
+    """Print and return the ratios between the runs."""
     seconds = {key: result['seconds'] for key, result in results.items()}
-    summary = dict(ratio=seconds['mmpr'] / seconds['masktrack'])
-    print('mmpr / MaskTrack R-CNN time per frame, fp32: '
-          f"{summary['ratio']:.2f}")
+    peer = 'masktrack' in results
+    summary = {}
+    if peer:
+        summary['ratio'] = seconds['mmpr'] / seconds['masktrack']
+        print('mmpr / MaskTrack R-CNN time per frame, fp32: '
+              f"{summary['ratio']:.2f}")
     if args.amp:
-        summary['ratio_mixed'] = (
-            seconds['mmpr_mixed'] / seconds['masktrack_mixed'])
         summary['mmpr_amp_speedup'] = seconds['mmpr'] / seconds['mmpr_mixed']
-        print('mmpr / MaskTrack R-CNN time per frame, mixed: '
-              f"{summary['ratio_mixed']:.2f}; mmpr fp32 / mixed: "
-              f"{summary['mmpr_amp_speedup']:.2f}x")
+        line = f"mmpr fp32 / mixed: {summary['mmpr_amp_speedup']:.2f}x"
+        if peer:
+            summary['ratio_mixed'] = (
+                seconds['mmpr_mixed'] / seconds['masktrack_mixed'])
+            line = ('mmpr / MaskTrack R-CNN time per frame, mixed: '
+                    f"{summary['ratio_mixed']:.2f}; {line}")
+        print(line)
     if args.early_reduction is not None:
         summary['early_speedup'] = seconds['mmpr'] / seconds['mmpr_early']
         summary['early_decodes_ratio'] = (
             results['mmpr']['decodes_per_frame'] /
             max(results['mmpr_early']['decodes_per_frame'], 1e-9))
-        summary['ratio_early'] = seconds['mmpr_early'] / seconds['masktrack']
-        print(f'early reduction at IoU {args.early_reduction}: '
-              f"{summary['early_speedup']:.2f}x faster, "
-              f"{summary['early_decodes_ratio']:.2f}x fewer decodes; "
-              'mmpr with it / MaskTrack R-CNN time per frame, fp32: '
-              f"{summary['ratio_early']:.2f}")
-        if args.amp:
+        line = (f'early reduction at IoU {args.early_reduction}: '
+                f"{summary['early_speedup']:.2f}x faster, "
+                f"{summary['early_decodes_ratio']:.2f}x fewer decodes")
+        if peer:
+            summary['ratio_early'] = (
+                seconds['mmpr_early'] / seconds['masktrack'])
+            line += ('; mmpr with it / MaskTrack R-CNN time per frame, '
+                     f"fp32: {summary['ratio_early']:.2f}")
+        print(line)
+        if args.amp and peer:
             summary['ratio_early_mixed'] = (
                 seconds['mmpr_early_mixed'] / seconds['masktrack_mixed'])
             print('mmpr with it / MaskTrack R-CNN time per frame, mixed: '
@@ -343,6 +405,40 @@ def main() -> None:
               f"{summary['max_score_diff']:.2e}, min mask IoU "
               f"{summary['min_mask_iou']:.4f}: "
               f"{'equal' if equal else 'DIFFERENT'} (tolerance 1e-4)")
+    return summary
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.cfg_options)
+    cfg.model.propagator.num_key_frames = args.key_frames
+    mmpr = build_mmpr(cfg, args.num_instances, args.device, args.checkpoint,
+                      args.force_instances)
+    unit = 'CUDA' if args.device.startswith('cuda') else 'RSS'
+    width, height = args.size
+    source_w, source_h = args.source_size or (2 * width, 2 * height)
+    device = (
+        describe_cpu() if args.device == 'cpu' else
+        f'device: {torch.cuda.get_device_name(args.device)}')
+    print(device)
+    trained = f'trained mmpr {args.checkpoint}, ' if args.checkpoint else ''
+    print(f"video: T={args.frames} frames ({args.video or 'synthetic'}) at "
+          f'{width}x{height} from {source_w}x{source_h}, device '
+          f'{args.device}, {trained}O={args.num_instances} instances, '
+          f'K={args.key_frames} key frames, mem_step '
+          f'{mmpr.propagator.video_mem_step(args.frames)}, warm-up '
+          f'{args.warmup}')
+
+    results = run_all(args, cfg, mmpr)
+    for key, name in RUNS.items():
+        if key in results:
+            report(name, results[key], unit)
+            if key.startswith('mmpr') or key == 'straightforward':
+                report_stages(results[key]['stages'], results[key]['seconds'])
+                results[key]['work'] = split_work(results[key], args.frames)
+                report_work(results[key]['work'],
+                            results[key]['decodes_per_frame'])
+    summary = summarise(args, results)
     if args.json:
         for result in results.values():
             result.pop('outputs')

@@ -16,9 +16,19 @@ class InferenceTimingHook(Hook):
     propagation, classification, encoding, reduction, output) and counts
     the work it marks (``decodes``: instances decoded by the prop head), and
     logs the per-frame averages when the test ends.
+
+    Args:
+        synchronize (bool): Synchronise CUDA around every stage, so that
+            each stage's device time is counted in it; this costs the run its
+            overlap of host and device work. Defaults to False (on a GPU the
+            stages then log the host's time in them; see
+            :class:`StageTimer`).
     """
 
     priority = 'VERY_LOW'
+
+    def __init__(self, synchronize: bool = False) -> None:
+        self.synchronize = synchronize
 
     def before_test(self, runner) -> None:
         self.seconds = defaultdict(float)
@@ -29,7 +39,7 @@ class InferenceTimingHook(Hook):
                          runner,
                          batch_idx: int,
                          data_batch: Optional[dict] = None) -> None:
-        self._timer = StageTimer().__enter__()
+        self._timer = StageTimer(self.synchronize).__enter__()
 
     def after_test_iter(self,
                         runner,

@@ -400,8 +400,7 @@ class SeqMaskRCNN(TwoStageDetector):
             Tensor: (N, C) class probabilities (the softmax over the C
             classes and the background, without the background).
         """
-        with timed_stage('classification', masks.device), \
-                full_precision(masks.device):
+        with timed_stage('boxes', masks.device):
             boxes = mask2bbox(masks).float()
             boxes[:, :2] -= 1
             boxes[:, 2:] += 1
@@ -413,6 +412,8 @@ class SeqMaskRCNN(TwoStageDetector):
                 # old mmdet's boxes end at their last pixel (the authors'
                 # mask2box; MMDetV05RoIExtractor)
                 boxes[:, 2:] -= 1
+        with timed_stage('classification', masks.device), \
+                full_precision(masks.device):
             rois = bbox2roi([boxes])
             fpn = fp32_contiguous(feats.fpn)
             cls_score = self.roi_head._bbox_forward(fpn, rois)['cls_score']
