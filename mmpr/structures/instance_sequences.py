@@ -3,14 +3,14 @@
 Shape shorthand: S sequences, T frames, C classes, (H, W) the mask size.
 """
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 from mmengine.structures import InstanceData
 from pycocotools import mask as mask_utils
 
-from .rle import crop_rle, resize_rle, rle_box
+from .rle import crop_masks, resize_masks, rle_box
 
 SequenceMasks = List[List[Optional[dict]]]
 
@@ -81,21 +81,31 @@ class InstanceSequences:
                size: Tuple[int, int],
                mode: str = 'opencv') -> 'InstanceSequences':
         """The sequences with masks resized to ``size`` (H, W), e.g. from
-        the resized input frame to the original frame size (``mode``: see
-        :func:`resize_rle`)."""
-        return self._map_masks(lambda rle: resize_rle(rle, size, mode), size)
+        the resized input frame to the original frame size, a sequence at a
+        time (``mode``: see :func:`resize_masks`)."""
+        return self._map_masks(lambda rles: resize_masks(rles, size, mode),
+                               size)
 
     def crop(self, size: Tuple[int, int]) -> 'InstanceSequences':
         """The sequences with masks cropped to their top-left ``size`` (H,
-        W), e.g. from the padded input to the image."""
-        return self._map_masks(lambda rle: crop_rle(rle, size), size)
+        W), e.g. from the padded input to the image, a sequence at a
+        time."""
+        return self._map_masks(lambda rles: crop_masks(rles, size), size)
 
-    def _map_masks(self, change, size: Tuple[int, int]) -> 'InstanceSequences':
+    def _map_masks(self, change: Callable[[List[dict]], List[Optional[dict]]],
+                   size: Tuple[int, int]) -> 'InstanceSequences':
+        """The sequences with ``change`` applied to the present masks of
+        each (a list of RLEs to a list of RLEs or None)."""
         size = tuple(size)
         if size == self.mask_size:
             return self
-        masks = [[None if rle is None else change(rle) for rle in row]
-                 for row in self.masks]
+        masks = []
+        for row in self.masks:
+            frames = [t for t, rle in enumerate(row) if rle is not None]
+            changed: List[Optional[dict]] = [None] * self.num_frames
+            for t, rle in zip(frames, change([row[t] for t in frames])):
+                changed[t] = rle
+            masks.append(changed)
         return InstanceSequences(masks, self.class_scores, size,
                                  self.num_frames)
 

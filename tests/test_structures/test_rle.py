@@ -2,10 +2,59 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from mmdet.structures.mask import mask2bbox
 from pycocotools import mask as mask_utils
 
-from mmpr.structures import (crop_rle, encode_masks, from_record, resize_rle,
-                             rle_areas, rle_box, str_counts)
+from mmpr.structures import (column_edges, crop_masks, crop_rle, encode_masks,
+                             from_record, resize_masks, resize_rle, rle_areas,
+                             rle_box, rle_boxes, rles_from_edges, str_counts)
+
+
+def pycocotools_encode(masks: np.ndarray) -> list:
+    """The reference: pycocotools' ``encode`` of (N, H, W) 0/1 masks."""
+    array = np.asfortranarray(masks.transpose(1, 2, 0), np.uint8)
+    return [str_counts(rle) for rle in mask_utils.encode(array)]
+
+
+@pytest.mark.parametrize('shape', [(3, 1, 1), (2, 1, 7), (2, 7, 1),
+                                   (4, 13, 17), (3, 13, 16), (2, 9, 64),
+                                   (1, 3000, 704), (0, 4, 8)])
+def test_encode_masks_is_pycocotools_encode(shape):
+    """Random, empty, full and striped masks (a 3000 x 704 half-full mask
+    has counts of 7 characters), contiguous (rows of whole 8-byte words,
+    compared a word at a time, or not) or cropped views."""
+    generator = torch.Generator().manual_seed(sum(shape))
+    for density in (0.0, 0.03, 0.5, 0.97, 1.0):
+        masks = torch.rand(shape, generator=generator) < density
+        if shape[1] == 3000:
+            masks[:, :, :350] = density < 0.5
+        assert encode_masks(masks) == pycocotools_encode(masks.numpy())
+        if min(shape[1:]) > 1:
+            for view in masks[:, 1:, :-1], masks[:, :-1]:  # padding cropped
+                assert encode_masks(view) == pycocotools_encode(view.numpy())
+
+
+def test_torch_and_numpy_find_the_same_edges():
+    """``column_edges`` reads tensors with torch (the GPU path) and arrays
+    with numpy (the CPU path)."""
+    masks = torch.rand(5, 23, 31, generator=torch.Generator().manual_seed(0))
+    masks = masks < 0.4
+    by_torch = column_edges(masks)
+    by_numpy = column_edges(masks.numpy())
+    order_t, order_n = (
+        np.lexsort(edges[::-1]) for edges in (by_torch, by_numpy))
+    for ours, theirs in zip(by_torch, by_numpy):
+        np.testing.assert_array_equal(ours[order_t], theirs[order_n])
+    assert rles_from_edges(*by_torch, 5,
+                           (23, 31)) == pycocotools_encode(masks.numpy())
+
+
+def test_encode_masks_gives_none_for_empty_masks_when_asked():
+    masks = torch.zeros(3, 4, 5, dtype=torch.bool)
+    masks[1, 2, 3] = True
+    rles = encode_masks(masks, none_if_empty=True)
+    assert rles[0] is None and rles[2] is None
+    assert rles[1] == pycocotools_encode(masks.numpy())[1]
 
 
 def test_encode_masks_gives_str_counts_that_decode_back():
@@ -102,6 +151,57 @@ def test_resize_as_the_authors():
         resize_rle(rle, (405, 720), mode='nearest')
 
 
+@pytest.mark.parametrize('sizes', [((90, 160), (180, 320)),
+                                   ((90, 160), (270, 480)),
+                                   ((96, 128), (128, 171)),
+                                   ((90, 160), (135, 240)),
+                                   ((90, 160), (45, 80)),
+                                   ((88, 120), (101, 173))])
+def test_bulk_resize_is_the_whole_mask_resize(sizes):
+    """OpenCV on the region around each mask's pixels gives what OpenCV on
+    the whole mask gives (scales 2, 3, 4/3, 1.5, 1/2 and odd ones; masks
+    at the borders, tiny, empty), and torch's mode the authors' resize."""
+    (height, width), out_size = sizes
+    masks = [blob_mask(height, width, seed) for seed in range(6)]
+    masks[1][:, :] = 0
+    masks[1][0, width - 1] = 1  # one pixel in a corner
+    masks[2][:, :] = 0
+    masks[2][40:43, 50:52] = 1  # a few pixels inside
+    masks[3][:, :] = 1  # full
+    rles = [
+        str_counts(mask_utils.encode(np.asfortranarray(mask)))
+        for mask in masks
+    ]
+    whole = [
+        cv2.resize(mask, out_size[::-1], interpolation=cv2.INTER_LINEAR)
+        for mask in masks
+    ]
+    expected = [
+        rle if mask.any() else None
+        for rle, mask in zip(pycocotools_encode(np.stack(whole)), whole)
+    ]
+    assert resize_masks(rles, out_size) == expected
+    authors = [authors_output_resize(mask, out_size) for mask in masks]
+    expected = [
+        rle if mask.any() else None
+        for rle, mask in zip(pycocotools_encode(np.stack(authors)), authors)
+    ]
+    assert resize_masks(rles, out_size, mode='torch') == expected
+    assert resize_masks(rles, (height, width)) == rles
+    assert resize_masks([], out_size) == []
+
+
+def test_bulk_crop_is_the_crop_of_each_mask():
+    masks = [blob_mask(40, 60, seed) for seed in range(40)]  # two chunks
+    rles = pycocotools_encode(np.stack(masks))
+    crops = [mask[:32, :50] for mask in masks]
+    expected = [
+        rle if crop.any() else None
+        for rle, crop in zip(pycocotools_encode(np.stack(crops)), crops)
+    ]
+    assert crop_masks(rles, (32, 50)) == expected
+
+
 def test_crop_keeps_the_top_left():
     mask = blob_mask(40, 60)
     mask[30:, :] = 0
@@ -114,3 +214,15 @@ def test_crop_keeps_the_top_left():
     assert crop_rle(
         str_counts(mask_utils.encode(np.asfortranarray(padding_only))),
         (32, 50)) is None
+
+
+def test_rle_boxes_are_mmdet_mask2bbox():
+    masks = torch.rand(6, 21, 17, generator=torch.Generator().manual_seed(1))
+    masks = masks < 0.01
+    masks[0, 20, 16] = True  # bottom right corner
+    masks[1] = True
+    masks[2:, 5, 3] = True  # none empty
+    boxes = rle_boxes(encode_masks(masks))
+    assert boxes.shape == (6, 4)
+    np.testing.assert_array_equal(boxes, mask2bbox(masks).numpy())
+    assert rle_boxes([]).shape == (0, 4)

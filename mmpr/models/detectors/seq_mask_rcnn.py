@@ -11,13 +11,12 @@ from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.roi_heads.mask_heads.fcn_mask_head import _do_paste_mask
 from mmdet.structures import DetDataSample, SampleList, TrackSampleList
 from mmdet.structures.bbox import bbox2roi
-from mmdet.structures.mask import mask2bbox
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmpr.registry import MODELS
-from mmpr.structures import mask_ious
+from mmpr.structures import mask_boxes, mask_ious
 from mmpr.utils import (channels_last, fp32_contiguous, full_precision,
                         is_autocast_on, timed_stage)
 
@@ -105,7 +104,7 @@ class SeqMaskRCNN(TwoStageDetector):
 
     ``predict()`` on a whole video: propose (``propagator``: the schedule of
     memory K-propagation, which calls this model's public steps
-    ``extract_frame_feats``, ``detect_key_frame``, ``classify_masks`` and
+    ``extract_frame_feats``, ``detect_key_frame``, ``classify_boxes`` and
     the prop head's) -> reduce (``reducer``, sequence NMS) -> the video's
     :class:`InstanceSequences` at the original frame size.
 
@@ -385,26 +384,47 @@ class SeqMaskRCNN(TwoStageDetector):
             fpn, metas, [result], rescale=False)[0]
 
     def classify_masks(self, feats: FrameFeatures, masks: Tensor) -> Tensor:
-        """Class probabilities of masks: the bbox head on each mask's box.
-
-        The box is the mask's tight box grown by one pixel (the authors'
-        code), in the convention of the RoI extractor (ending after its last
-        pixel, or at it where the extractor has ``inclusive_boxes``); paper
-        Eq. 2 averages these over a sequence's frames.
+        """Class probabilities of masks: :meth:`classify_boxes` on their
+        tight boxes.
 
         Args:
             feats (FrameFeatures): The frame's features (batch of one).
             masks (Tensor): (N, h, w) bool non-empty masks.
 
         Returns:
+            Tensor: (N, C) class probabilities.
+        """
+        with timed_stage('boxes', masks.device):
+            boxes = mask_boxes(masks)
+        return self.classify_boxes(feats, boxes, masks.shape[-2:])
+
+    def classify_boxes(self, feats: FrameFeatures, boxes: Tensor,
+                       mask_size: Tuple[int, int]) -> Tensor:
+        """Class probabilities of masks from their tight boxes: the bbox
+        head on each box grown by one pixel (the authors' code).
+
+        The grown box is clamped to the masks' frame and put in the
+        convention of the RoI extractor (ending after its last pixel, or at
+        it where the extractor has ``inclusive_boxes``); paper Eq. 2 averages
+        these probabilities over a sequence's frames.
+
+        Args:
+            feats (FrameFeatures): The frame's features (batch of one).
+            boxes (Tensor): (N, 4) tight (x1, y1, x2, y2) boxes of N
+                non-empty masks, ending after their last pixel
+                (:func:`mmpr.structures.mask_boxes`, or the RLEs' boxes).
+            mask_size (tuple[int, int]): (h, w) of the masks.
+
+        Returns:
             Tensor: (N, C) class probabilities (the softmax over the C
             classes and the background, without the background).
         """
-        with timed_stage('boxes', masks.device):
-            boxes = mask2bbox(masks).float()
+        device = feats.fpn[0].device
+        with timed_stage('classification', device), full_precision(device):
+            boxes = boxes.to(device, torch.float32, copy=True)
             boxes[:, :2] -= 1
             boxes[:, 2:] += 1
-            height, width = masks.shape[-2:]
+            height, width = mask_size
             boxes[:, 0::2] = boxes[:, 0::2].clamp(0, width)
             boxes[:, 1::2] = boxes[:, 1::2].clamp(0, height)
             if getattr(self.roi_head.bbox_roi_extractor, 'inclusive_boxes',
@@ -412,8 +432,6 @@ class SeqMaskRCNN(TwoStageDetector):
                 # old mmdet's boxes end at their last pixel (the authors'
                 # mask2box; MMDetV05RoIExtractor)
                 boxes[:, 2:] -= 1
-        with timed_stage('classification', masks.device), \
-                full_precision(masks.device):
             rois = bbox2roi([boxes])
             fpn = fp32_contiguous(feats.fpn)
             cls_score = self.roi_head._bbox_forward(fpn, rois)['cls_score']

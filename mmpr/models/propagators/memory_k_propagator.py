@@ -34,7 +34,8 @@ from torch import Tensor
 
 from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
-from mmpr.structures import InstanceSequences, encode_masks, mask_ious
+from mmpr.structures import (InstanceSequences, encode_masks, mask_ious,
+                             rle_boxes)
 from mmpr.utils import check_arg, count_work, timed_stage
 from .memory_bank import MemoryBank
 
@@ -98,44 +99,57 @@ class _Proposals:
         mask_size (tuple[int, int]): (h, w), where masks are cropped.
         masks (list[list[dict | None]]): ``masks[s][t]`` RLE at (h, w).
         key_frames (list[int]): Key frame of each sequence.
-        score_sums (list[Tensor | None]): (C, ) sum of the class
+        score_sums (Tensor, optional): (S, C) sums of the class
             probabilities of each sequence over the frames where it is
-            present; None before the first.
-        counts (list[int]): Number of those frames.
+            present, where the probabilities are (no copy to the host
+            before the end); None before the first.
+        counts (Tensor, optional): (S, ) numbers of those frames.
     """
     num_frames: int
     mask_size: Tuple[int, int]
     masks: List[List[Optional[dict]]] = field(default_factory=list)
     key_frames: List[int] = field(default_factory=list)
-    score_sums: List[Optional[Tensor]] = field(default_factory=list)
-    counts: List[int] = field(default_factory=list)
+    score_sums: Optional[Tensor] = None
+    counts: Optional[Tensor] = None
 
     def add(self, key_frame: int, num: int) -> List[int]:
         """Start ``num`` sequences at ``key_frame``; returns their indices."""
         sequences = list(range(len(self.masks), len(self.masks) + num))
         self.masks.extend([None] * self.num_frames for _ in sequences)
         self.key_frames.extend([key_frame] * num)
-        self.score_sums.extend([None] * num)
-        self.counts.extend([0] * num)
         return sequences
 
     def sequences_of(self, key_frame: int) -> List[int]:
         """The sequences started at ``key_frame``."""
         return [s for s, k in enumerate(self.key_frames) if k == key_frame]
 
-    def add_scores(self, sequence: int, probs: Tensor) -> None:
-        """Add the (C, ) class probabilities of one present frame."""
-        total = self.score_sums[sequence]
-        self.score_sums[sequence] = probs if total is None else total + probs
-        self.counts[sequence] += 1
+    def add_scores(self, sequences: List[int], probs: Tensor) -> None:
+        """Add the (N, C) class probabilities of N distinct sequences at one
+        frame where they are present."""
+        if self.score_sums is None:
+            self.score_sums = probs.new_zeros((0, probs.shape[1]))
+            self.counts = torch.zeros(0, dtype=torch.long, device=probs.device)
+        missing = len(self.masks) - len(self.score_sums)
+        if missing:
+            self.score_sums = torch.cat([
+                self.score_sums,
+                self.score_sums.new_zeros((missing, probs.shape[1]))
+            ])
+            self.counts = torch.cat(
+                [self.counts, self.counts.new_zeros(missing)])
+        inds = torch.as_tensor(sequences, device=probs.device)
+        self.score_sums[inds] += probs
+        self.counts[inds] += 1
 
     def result(self, num_classes: int) -> InstanceSequences:
         """The proposals, with class probabilities averaged over frames
         (zeros for a sequence never present)."""
         class_scores = np.zeros((len(self.masks), num_classes), np.float32)
-        for s, (total, count) in enumerate(zip(self.score_sums, self.counts)):
-            if count:
-                class_scores[s] = (total / count).cpu().numpy()
+        if self.score_sums is not None:
+            present = self.counts > 0
+            means = self.score_sums[present] / self.counts[present, None]
+            rows = torch.nonzero(present)[:, 0].cpu().numpy()
+            class_scores[rows] = means.cpu().numpy()
         return InstanceSequences(self.masks, class_scores, self.mask_size,
                                  self.num_frames)
 
@@ -153,7 +167,7 @@ class MemoryKPropagator:
     """Memory K-propagation: sequence proposals from K key frames (Alg. 1).
 
     The schedule of Alg. 1 and the memories; the work is the model's: its
-    ``extract_frame_feats``, ``detect_key_frame`` and ``classify_masks`` and
+    ``extract_frame_feats``, ``detect_key_frame`` and ``classify_boxes`` and
     its prop head's ``encode_memory``, ``encode_query`` and ``segment``.
 
     Args:
@@ -376,7 +390,7 @@ class MemoryKPropagator:
                     self._encode_query(head, feats, len(masks)),
                     chunk_size=self.chunk_size,
                     read_budget=self.read_budget)[0]
-            kept = self.binarize(probs)
+                kept = self.binarize(probs)
         self._record(model, proposals, t, sequences, kept, feats)
         return masks
 
@@ -385,18 +399,19 @@ class MemoryKPropagator:
         """Keep the (N, H, W) masks of ``sequences`` at frame ``t`` as RLE
         (None where empty) and add their class probabilities."""
         height, width = proposals.mask_size
-        cropped = frame_masks[:, :height, :width]
-        present = cropped.flatten(1).any(dim=1)
         with timed_stage('encoding'):
-            rles = encode_masks(cropped[present])
-        present_inds = torch.nonzero(present)[:, 0].tolist()
-        for index, rle in zip(present_inds, rles):
-            proposals.masks[sequences[index]][t] = rle
-        if not present_inds:
+            rles = encode_masks(
+                frame_masks[:, :height, :width], none_if_empty=True)
+        present = [i for i, rle in enumerate(rles) if rle is not None]
+        for index in present:
+            proposals.masks[sequences[index]][t] = rles[index]
+        if not present:
             return
-        probs = model.classify_masks(feats, cropped[present])
-        for index, prob in zip(present_inds, probs):
-            proposals.add_scores(sequences[index], prob)
+        with timed_stage('boxes'):  # from the RLEs: no pass over the masks
+            boxes = torch.from_numpy(rle_boxes([rles[i] for i in present]))
+        proposals.add_scores([sequences[i] for i in present],
+                             model.classify_boxes(feats, boxes,
+                                                  (height, width)))
 
     def _memory_size(self, key_frame: int, num_frames: int,
                      direction: int) -> int:
@@ -423,6 +438,18 @@ class MemoryKPropagator:
         instances that propagate into it (one row)."""
         return head.encode_query(feats.fpn[0], *feats.skips)
 
+    @staticmethod
+    def _memorise(head, streams: List[_Stream], t: int, direction: int,
+                  p2: Tensor, per_stream: List[Tensor], mem_step: int) -> None:
+        """Add frame ``t`` to the memory of the streams whose turn it is
+        (every ``mem_step`` frames from the key frame), from its (1, C, H/4,
+        W/4) P2 and each stream's (O, H, W) probabilities."""
+        for stream, probs in zip(streams, per_stream):
+            if (t - stream.key_frame) * direction % mem_step == 0:
+                keys, values = head.encode_memory(
+                    p2.expand(len(probs), -1, -1, -1), probs)
+                stream.memory.append(keys, values)
+
     def _propagate(self, model, streams: List[_Stream], t: int, feats,
                    proposals: _Proposals, direction: int) -> Optional[Tensor]:
         """Propagate every stream into frame ``t`` and update memories.
@@ -440,24 +467,22 @@ class MemoryKPropagator:
         num_instances = sum(len(stream.sequences) for stream in streams)
         count_work('decodes', num_instances)
         with timed_stage('propagation', p2.device):
-            query = self._encode_query(head, feats, num_instances)
             per_stream = head.segment(
                 [(stream.memory.keys, stream.memory.values)
                  for stream in streams],
-                query,
+                self._encode_query(head, feats, num_instances),
                 chunk_size=self.chunk_size,
                 read_budget=self.read_budget)
+            masks = torch.cat([self.binarize(probs) for probs in per_stream])
         # a frame joins the memory every mem_step frames, unless it is the
         # last of the pass
-        mem_step = self.video_mem_step(proposals.num_frames)
-        if 0 <= t + direction < proposals.num_frames:
-            with timed_stage('memory', p2.device):
-                for stream, probs in zip(streams, per_stream):
-                    if (t - stream.key_frame) * direction % mem_step == 0:
-                        keys, values = head.encode_memory(
-                            p2.expand(len(probs), -1, -1, -1), probs)
-                        stream.memory.append(keys, values)
-        masks = self.binarize(torch.cat(per_stream))
+        with timed_stage('memory', p2.device):
+            if 0 <= t + direction < proposals.num_frames:
+                self._memorise(head, streams, t, direction, p2, per_stream,
+                               self.video_mem_step(proposals.num_frames))
+            # the probabilities are freed with the model's work (a CPU takes
+            # milliseconds to free them)
+            del per_stream
         self._record(model, proposals, t,
                      [s for stream in streams for s in stream.sequences],
                      masks, feats)
