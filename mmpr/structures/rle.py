@@ -10,7 +10,7 @@ all masks at once; the result is byte for byte pycocotools' ``encode``.
 
 Shape shorthand: N masks, (H, W) their size.
 """
-from fractions import Fraction
+import math
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
@@ -332,12 +332,12 @@ def _region(first: int,
     input lasts) until the output span it maps to is a multiple of
     ``out_multiple`` long (rows of whole 8-byte words for
     :func:`column_edges`); and that output span."""
-    scale = Fraction(out_length, length)
-    step = scale.denominator
+    common = math.gcd(out_length, length)
+    step, out_step = length // common, out_length // common  # q, p
     start = max((first - 2) // step * step, 0)
     stop = min(-(-(end + 2) // step) * step, length)
     for _ in range(out_multiple):
-        if (stop - start) * scale % out_multiple == 0:
+        if (stop - start) // step * out_step % out_multiple == 0:
             break
         if stop + step <= length:
             stop += step
@@ -345,7 +345,7 @@ def _region(first: int,
             start -= step
         else:
             break
-    return (start, stop), (int(start * scale), int(stop * scale))
+    return (start, stop), (start // step * out_step, stop // step * out_step)
 
 
 def from_record(rle: Optional[dict]) -> Optional[dict]:
