@@ -73,3 +73,43 @@ def test_trained_model_on_frames_mixed_and_early_reduction(
         assert numbers[name]['fps'] > 0
     assert (numbers['mmpr_early']['decodes_per_frame']
             <= numbers['mmpr']['decodes_per_frame'])
+
+
+def test_host_work_per_frame_of_mmpr_alone(repo_root, toy_video,
+                                           toy_checkpoints, tmp_path):
+    """--mmpr-only times mmpr alone, with O instances forced on a trained
+    model, output masks resized to a larger original size, and splits each
+    frame's time into model work and host work."""
+    out = str(tmp_path / 'speed.json')
+    result = subprocess.run([
+        sys.executable,
+        osp.join(repo_root, 'tools', 'analysis_tools', 'benchmark_speed.py'),
+        osp.join(repo_root, TOY_CONFIG), '--checkpoint',
+        toy_checkpoints['seq'], '--force-instances', '--video',
+        toy_video.folder, '--size', '160', '96', '--source-size', '320', '192',
+        '--frames', '3', '--key-frames', '2', '--num-instances', '3',
+        '--warmup', '0', '--mmpr-only', '--profile-stages', '--json', out
+    ],
+                            capture_output=True,
+                            text=True,
+                            cwd=repo_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout
+    assert 'at 160x96 from 320x192' in log and 'MaskTrack' not in log
+    assert re.search(
+        r'per frame: model work [0-9.]+ ms, host work [0-9.]+ ms \(mask '
+        r'boxes [0-9.]+, RLE encoding [0-9.]+, reduction [0-9.]+, output '
+        r'[0-9.]+, other -?[0-9.]+\); [0-9.]+ instance-frames propagated',
+        log), log
+    with open(out) as file:
+        numbers = json.load(file)
+    assert 'masktrack' not in numbers and 'ratio' not in numbers['summary']
+    run = numbers['mmpr']
+    # three instances of each of two key frames reach every frame but the
+    # key frames' own
+    assert run['decodes_per_frame'] == 4.0
+    work = run['work']
+    assert work['model_ms'] > 0 and work['host_ms'] > 0
+    assert abs(work['model_ms'] + work['host_ms'] -
+               1000 * run['seconds_per_frame']) < 1e-6
+    assert abs(sum(work['host_stages_ms'].values()) - work['host_ms']) < 1e-6
