@@ -16,8 +16,8 @@ import sys
 from mmengine.config import DictAction
 
 from mmpr.apis import inference_video, init_model, open_video, render_video
-from mmpr.utils import (load_config, make_output_dir, one_line_errors,
-                        precision_note)
+from mmpr.launch import is_seq_mask_rcnn, make_output_dir
+from mmpr.utils import load_config, one_line_errors, precision_note
 from mmpr.visualization import VIDEO_SUFFIXES, atomic_path
 
 
@@ -85,7 +85,7 @@ def main() -> None:
         raise SystemExit(f'error: checkpoint {args.checkpoint} does not '
                          'exist; pass the .pth written by tools/train.py.')
     cfg = load_config(args.config, args.cfg_options)
-    if 'propagator' in cfg.model:  # a progress bar over each pass
+    if is_seq_mask_rcnn(cfg.model):  # a progress bar over each pass
         cfg.model.propagator.progress = True
     note = precision_note(args.device) if args.amp else None
     if note:

@@ -11,8 +11,9 @@ import sys
 import torch
 from mmengine.config import DictAction
 
-from mmpr.utils import (build_runner, check_amp, check_dataset_files,
-                        load_config, make_output_dir, one_line_errors,
+from mmpr.launch import (build_runner, check_dataset_files, is_seq_mask_rcnn,
+                         make_output_dir)
+from mmpr.utils import (check_amp, load_config, one_line_errors,
                         setup_cpu_distributed)
 
 
@@ -103,7 +104,7 @@ def main() -> None:
     elif cfg.test_evaluator.get('outfile_prefix', '') is None:
         # configs name no output path: the results go to the work dir
         cfg.test_evaluator.outfile_prefix = osp.join(cfg.work_dir, 'results')
-    if 'propagator' in cfg.model:  # mmpr's SeqMaskRCNN, not a peer model
+    if is_seq_mask_rcnn(cfg.model):  # not a peer model
         cfg.model.propagator.progress = True
         cfg.custom_hooks = cfg.get('custom_hooks',
                                    []) + [dict(type='InferenceTimingHook')]

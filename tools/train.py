@@ -8,8 +8,8 @@ import torch
 from mmdet.utils import setup_cache_size_limit_of_dynamo
 from mmengine.config import DictAction
 
-from mmpr.utils import (build_runner, check_amp, check_dataset_files,
-                        load_config, make_output_dir, one_line_errors,
+from mmpr.launch import build_runner, check_dataset_files, make_output_dir
+from mmpr.utils import (check_amp, load_config, one_line_errors,
                         setup_cpu_distributed)
 
 

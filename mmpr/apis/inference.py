@@ -24,10 +24,10 @@ from mmengine.model.utils import revert_sync_batchnorm
 from mmengine.runner import load_state_dict
 from torch import Tensor
 
+from mmpr.launch import register_all_modules
 from mmpr.registry import DATASETS, MODELS
 from mmpr.utils import (check_checkpoint_fits, checkpoint_state_dict,
-                        load_checkpoint_file, mixed_precision,
-                        register_all_modules)
+                        load_checkpoint_file, mixed_precision)
 from .video_reader import VideoFrames, VideoInput, open_video
 from .video_result import VideoResult
 

@@ -7,7 +7,8 @@ import torch
 
 from mmpr.apis import (PipelineFrames, VideoFrames, build_video_pipeline,
                        open_video, read_video, video_reader)
-from mmpr.utils import load_config, register_all_modules
+from mmpr.launch import register_all_modules
+from mmpr.utils import load_config
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 

@@ -14,11 +14,9 @@ import mmcv
 import torch
 from mmdet.structures import DetDataSample, TrackDataSample
 from mmengine.config import Config, DictAction
-from mmengine.registry import DefaultScope
-from mmengine.runner import load_checkpoint
 from torch import Tensor
 
-from mmpr.registry import MODELS
+from mmpr.apis import init_model
 
 
 def add_video_args(parser: argparse.ArgumentParser) -> None:
@@ -151,11 +149,8 @@ def build_mmpr(cfg: Config,
         cfg.model.test_cfg.rcnn.score_thr = 0.0
         cfg.model.test_cfg.rcnn.max_per_img = num_instances
         cfg.model.test_cfg.key_frame_mask_nms = None
-    with DefaultScope.overwrite_default_scope('mmpr'):
-        model = MODELS.build(cfg.model)
-    if checkpoint is not None:
-        load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
-    return model.to(device).eval()
+    # as every tool builds a model: the checkpoint must fit it
+    return init_model(cfg, checkpoint, device)
 
 
 def _proc_status_mb(field: str) -> float:

@@ -30,8 +30,8 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from mmpr.datasets.coco_pseudo_video_dataset import youtube_vis_classes
+from mmpr.launch import register_all_modules
 from mmpr.registry import MODELS
-from mmpr.utils import register_all_modules
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # the released models' configs (their architecture; any config of the same

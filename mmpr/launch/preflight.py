@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.dataset import BaseDataset
 from mmengine.registry import DefaultScope
 
-from .errors import one_line_errors
+from mmpr.utils import one_line_errors
 
 TOY_DATA_COMMANDS = (
     'python tools/dataset_converters/make_toy_vis.py {root} && python '

@@ -5,9 +5,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from .checkpoint import (check_checkpoint_fits, checkpoint_state_dict,
-                         load_checkpoint_file)
-from .cpu_info import describe_cpu
+from mmpr.utils import (check_checkpoint_fits, checkpoint_state_dict,
+                        describe_cpu, load_checkpoint_file)
 
 
 def build_runner(cfg: Config, checkpoint: Optional[str] = None) -> Runner:

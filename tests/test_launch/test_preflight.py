@@ -3,7 +3,8 @@ import os.path as osp
 
 import pytest
 
-from mmpr.utils import check_dataset_files, load_config, make_output_dir
+from mmpr.launch import check_dataset_files, make_output_dir
+from mmpr.utils import load_config
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
 DAVIS_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-davis.py'
