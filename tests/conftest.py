@@ -93,6 +93,36 @@ def gt_records(ann: dict) -> list:
     return records
 
 
+def random_sequences(rng: np.random.Generator,
+                     num: int,
+                     num_frames: int = 6,
+                     size=(24, 32)):
+    """Dense (S, T, H, W) masks of moving boxes, some absent in frames,
+    and the same as RLE (None where absent)."""
+    from pycocotools import mask as mask_utils
+    dense = np.zeros((num, num_frames, *size), bool)
+    for s in range(num):
+        y, x = rng.integers(0, 12), rng.integers(0, 16)
+        h, w = rng.integers(4, 12), rng.integers(4, 16)
+        for t in range(num_frames):
+            if rng.random() < 0.2:
+                continue  # absent
+            dy, dx = rng.integers(-2, 3, 2)
+            dense[s, t,
+                  max(y + dy, 0):y + dy + h,
+                  max(x + dx, 0):x + dx + w] = 1
+    rles = [[
+        mask_utils.encode(np.asfortranarray(dense[s, t].astype(np.uint8)))
+        if dense[s, t].any() else None for t in range(num_frames)
+    ] for s in range(num)]
+    return dense, rles
+
+
+@pytest.fixture(scope='session', name='random_sequences')
+def random_sequences_fixture():
+    return random_sequences
+
+
 @pytest.fixture(scope='session', name='gt_records')
 def gt_records_fixture():
     return gt_records

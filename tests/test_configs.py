@@ -78,12 +78,13 @@ def check_authors_settings(cfg, model):
         assert type(extractor).__name__ == 'MMDetV05RoIExtractor'
         assert extractor.roi_layers[0].align.sampling_ratio == 2
     reducer = model.reducer
-    assert reducer.soft == davis
-    if '-ca_' in cfg.filename:
-        assert reducer.category_aware
+    if davis:
+        assert reducer.mode == 'soft'
+    elif '-ca_' in cfg.filename:
+        assert reducer.mode == 'category_aware'
         assert cfg.test_evaluator.category_score_thr == 0.001
     else:
-        assert not reducer.category_aware
+        assert reducer.mode == 'greedy'
 
 
 @pytest.mark.parametrize('config', CONFIGS)

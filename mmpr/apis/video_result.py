@@ -60,12 +60,8 @@ class VideoResult:
                        score_thr: float = 0.0) -> 'VideoResult':
         """The sequences present in some frame and scoring at least
         ``score_thr``, highest first."""
-        scores = sequences.scores
-        keep = [
-            s for s in np.argsort(-scores, kind='stable')
-            if scores[s] >= score_thr and sequences.frames(s)
-        ]
-        return cls(sequences.select(keep), tuple(classes))
+        return cls(
+            sequences.select(sequences.ranked(score_thr)), tuple(classes))
 
     @classmethod
     def from_records(cls, records: Sequence[dict], num_frames: int,

@@ -62,6 +62,15 @@ class InstanceSequences:
             return np.zeros(0, np.int64)
         return self.class_scores.argmax(axis=1)
 
+    def ranked(self, score_thr: float = -np.inf) -> List[int]:
+        """The sequences present in some frame and scoring at least
+        ``score_thr``, highest score first (ties in index order)."""
+        scores = self.scores
+        return [
+            int(s) for s in np.argsort(-scores, kind='stable')
+            if scores[s] >= score_thr and self.frames(s)
+        ]
+
     def frames(self, s: int) -> List[int]:
         """The frames where sequence ``s`` is present."""
         return [t for t, rle in enumerate(self.masks[s]) if rle is not None]

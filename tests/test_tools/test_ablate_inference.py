@@ -22,7 +22,7 @@ TOOL = 'tools/analysis_tools/ablate_inference.py'
 
 def test_no_reduction_keeps_every_proposal(load_tool):
     tool = load_tool('analysis_tools/ablate_inference.py')
-    model = SimpleNamespace(reducer=SequenceNMS(category_aware=True))
+    model = SimpleNamespace(reducer=SequenceNMS(mode='category_aware'))
     mask = np.zeros((8, 8), np.uint8, order='F')
     mask[2:6, 2:6] = 1
     rle = mask_utils.encode(mask)
@@ -36,7 +36,7 @@ def test_no_reduction_keeps_every_proposal(load_tool):
     assert [rows.index(id(row)) for row in kept.masks] == [0, 1, 2, 3]
     np.testing.assert_array_equal(kept.class_scores, scores)
     # the config's reducer is restored
-    assert model.reducer.category_aware
+    assert model.reducer.mode == 'category_aware'
     assert model.reducer.iou_thr == 0.5 and model.reducer.score_thr == 0.05
     assert len(model.reducer(proposals)) < 4
 

@@ -63,9 +63,10 @@ def test_check_arg_names_what_an_argument_takes():
             'takes int or None >= 1'):
         MemoryKPropagator(max_memory=0)
     with pytest.raises(
-            ConfigValueError, match=r'soft=1 \(int\); it takes '
-            'bool'):
-        SequenceNMS(soft=1)
+            ConfigValueError,
+            match="SequenceNMS: mode='soft_nms'; it takes one of 'greedy', "
+            "'soft', 'category_aware'"):
+        SequenceNMS(mode='soft_nms')
     MemoryKPropagator(max_memory=None, early_reduction=0.5)  # fine
 
 
@@ -76,7 +77,7 @@ def test_unexpected_arguments_name_what_a_class_takes():
         TypeError("SequenceNMS.__init__() got an unexpected keyword argument "
                   "'thr'"))
     assert message.startswith("SequenceNMS takes no argument 'thr'; it "
-                              'takes iou_thr, score_thr, category_aware')
+                              'takes iou_thr, score_thr, mode')
     assert unexpected_argument_message(
         TypeError("Unknown.__init__() got an unexpected keyword argument "
                   "'x'")) == ("Unknown takes no argument 'x'; fix the key in "

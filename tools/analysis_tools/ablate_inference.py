@@ -13,9 +13,9 @@ Ablations:
   every proposal is kept: :class:`SequenceNMS` runs its greedy pass with
   ``iou_thr=inf`` (a sequence IoU is at most 1, so nothing is suppressed;
   1.0 would still drop exact duplicates) and ``score_thr=0`` (scores are
-  >= 0, so its stop rule never fires), and without the category-aware pass.
+  >= 0, so its stop rule never fires), in its ``'greedy'`` mode.
 - ``category_aware``: the plain and the category-aware reduction (Table 5),
-  ``reducer.category_aware``.
+  ``reducer.mode`` ``'greedy'`` and ``'category_aware'``.
 - ``mem_step``: a frame joins the memory every 1 or 5 frames,
   ``propagator.mem_step``.
 - ``key_frame_nms``: the key-frame detections' box NMS per class (the
@@ -63,10 +63,9 @@ from mmengine.config import DictAction
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
-from pycocotools import mask as mask_utils
 
 from mmpr.engine import InferenceTimingHook
-from mmpr.structures import InstanceSequences
+from mmpr.structures import InstanceSequences, sequence_overlaps
 from mmpr.utils import describe_cpu, load_config
 
 # metric name in the tables -> metric item of YouTubeVISMetric
@@ -88,7 +87,7 @@ _ABSENT = object()  # a test_cfg key the config does not set
 NO_REDUCTION = {
     'reducer.iou_thr': math.inf,
     'reducer.score_thr': 0.0,
-    'reducer.category_aware': False
+    'reducer.mode': 'greedy'
 }
 
 
@@ -177,8 +176,8 @@ def ablation_settings(ablation: str,
         return [Setting('with', {}), Setting('without', NO_REDUCTION)]
     if ablation == 'category_aware':
         return [
-            Setting('plain', {'reducer.category_aware': False}),
-            Setting('category-aware', {'reducer.category_aware': True})
+            Setting('plain', {'reducer.mode': 'greedy'}),
+            Setting('category-aware', {'reducer.mode': 'category_aware'})
         ]
     if ablation == 'mem_step':
         return [
@@ -251,27 +250,6 @@ def metric_values(metrics: Dict[str, float]) -> Dict[str, float]:
     }
 
 
-def _overlaps(a: InstanceSequences,
-              b: InstanceSequences) -> Tuple[np.ndarray, ...]:
-    """Pixels over all frames: (S_a, S_b) intersections of two videos'
-    sequences, (S_a, ) and (S_b, ) areas."""
-    inter = np.zeros((len(a), len(b)))
-    area_a, area_b = np.zeros(len(a)), np.zeros(len(b))
-    for t in range(a.num_frames):
-        rows = [i for i, masks in enumerate(a.masks) if masks[t]]
-        cols = [j for j, masks in enumerate(b.masks) if masks[t]]
-        for i in rows:
-            area_a[i] += mask_utils.area(a.masks[i][t])
-        for j in cols:
-            area_b[j] += mask_utils.area(b.masks[j][t])
-        for i in rows:
-            for j in cols:
-                inter[i, j] += mask_utils.area(
-                    mask_utils.merge([a.masks[i][t], b.masks[j][t]],
-                                     intersect=True))
-    return inter, area_a, area_b
-
-
 def agreement(reference: List[InstanceSequences],
               other: List[InstanceSequences]) -> Dict[str, float]:
     """How far ``other`` is from ``reference``, video by video.
@@ -286,7 +264,7 @@ def agreement(reference: List[InstanceSequences],
     differ = total = 0.0
     ious, score_changes, unmatched = [], [0.0], 0
     for a, b in zip(reference, other):
-        inter, area_a, area_b = _overlaps(a, b)
+        inter, area_a, area_b = sequence_overlaps(a.masks, b.masks)
         union = area_a[:, None] + area_b[None] - inter
         iou = inter / np.maximum(union, 1)
         pixels = a.num_frames * a.mask_size[0] * a.mask_size[1]

@@ -412,15 +412,14 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
     cfg.model.propagator.num_key_frames = args.key_frames
+    print(
+        describe_cpu() if args.device == 'cpu' else
+        f'device: {torch.cuda.get_device_name(args.device)}')
     mmpr = build_mmpr(cfg, args.num_instances, args.device, args.checkpoint,
                       args.force_instances)
     unit = 'CUDA' if args.device.startswith('cuda') else 'RSS'
     width, height = args.size
     source_w, source_h = args.source_size or (2 * width, 2 * height)
-    device = (
-        describe_cpu() if args.device == 'cpu' else
-        f'device: {torch.cuda.get_device_name(args.device)}')
-    print(device)
     trained = f'trained mmpr {args.checkpoint}, ' if args.checkpoint else ''
     print(f"video: T={args.frames} frames ({args.video or 'synthetic'}) at "
           f'{width}x{height} from {source_w}x{source_h}, device '

@@ -29,19 +29,22 @@ from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 from pycocotools import mask as mask_utils
 from render_results import load_json
+from torch import Tensor
 
 from mmpr.apis import (PipelineFrames, build_video_pipeline, init_model,
                        open_video)
+from mmpr.models.detectors import FrameFeatures
+from mmpr.models.heads import QueryFeatures
 from mmpr.structures.rle import from_record, resize_rle
 from mmpr.utils import CheckpointError
 
 
 class GroundTruthKeyFrames:
-    """A model whose key-frame detections are ground-truth masks.
+    """A :class:`ProposeModel` whose key-frame detections are ground-truth
+    masks.
 
-    Everything else (features, propagation, classification) is the
-    model's: the propagator calls the public methods of whatever model it
-    is given.
+    Every other step of the door (features, memory, query, segmentation,
+    classification) is the model's.
 
     Args:
         model (SeqMaskRCNN): The model.
@@ -54,8 +57,28 @@ class GroundTruthKeyFrames:
         self.model = model
         self.objects = objects
 
-    def __getattr__(self, name: str):
-        return getattr(self.model, name)
+    @property
+    def num_classes(self) -> int:
+        return self.model.num_classes
+
+    def extract_frame_feats(self, imgs: Tensor) -> FrameFeatures:
+        return self.model.extract_frame_feats(imgs)
+
+    def classify_boxes(self, feats: FrameFeatures, boxes: Tensor,
+                       mask_size: Tuple[int, int]) -> Tensor:
+        return self.model.classify_boxes(feats, boxes, mask_size)
+
+    def encode_memory(self, feats: FrameFeatures,
+                      masks: Tensor) -> Tuple[Tensor, Tensor]:
+        return self.model.encode_memory(feats, masks)
+
+    def encode_query(self, feats: FrameFeatures) -> QueryFeatures:
+        return self.model.encode_query(feats)
+
+    def segment(self, memories: Sequence[Tuple[Tensor,
+                                               Tensor]], query: QueryFeatures,
+                chunk_size: int, read_budget: int) -> List[Tensor]:
+        return self.model.segment(memories, query, chunk_size, read_budget)
 
     def detect_key_frame(self, feats, sample: DetDataSample) -> InstanceData:
         """The (O, H, W) masks of the objects visible on the frame, at the
@@ -75,7 +98,7 @@ class GroundTruthKeyFrames:
         for i, mask in enumerate(masks):
             padded[i, :height, :width] = mask
         return InstanceData(
-            masks=padded.to(feats.fpn[0].device),
+            masks=padded.to(feats.device),
             scores=torch.ones(len(masks)),
             labels=torch.tensor(labels, dtype=torch.long))
 

@@ -18,8 +18,9 @@ from typing import List
 from mmdet.structures import DetDataSample
 from mmengine.utils import ProgressBar
 
+from mmpr.models.detectors import FrameFeatures
 from mmpr.models.heads import QueryFeatures
-from mmpr.models.propagators import MemoryKPropagator
+from mmpr.models.propagators import MemoryKPropagator, ProposeModel
 from mmpr.models.propagators.memory_k_propagator import Frames
 from mmpr.registry import MODELS
 
@@ -28,9 +29,9 @@ from mmpr.registry import MODELS
 class StraightforwardPropagator(MemoryKPropagator):
     """:class:`MemoryKPropagator` run as the authors' code runs it."""
 
-    def _run_passes(self, model, frames: Frames,
-                    frame_samples: List[DetDataSample], key_frames: List[int],
-                    proposals) -> None:
+    def run_passes(self, model, frames: Frames,
+                   frame_samples: List[DetDataSample], key_frames: List[int],
+                   proposals) -> None:
         """Cache every frame's features, then each key frame on its own."""
         num_frames = len(frames)
         feats = [
@@ -41,22 +42,25 @@ class StraightforwardPropagator(MemoryKPropagator):
         for k in key_frames:
             if bar:
                 bar.update()
-            detected = self._detect(model, k, feats[k], frame_samples[k],
-                                    proposals)
+            detected = self.detect(model, k, feats[k], frame_samples[k],
+                                   proposals)
             if detected is None:
                 continue
-            start = self._start_stream(model, k, proposals.sequences_of(k),
-                                       feats[k].fpn[0], detected,
-                                       self._memory_size(k, num_frames, 1))
+            start = self.start_stream(model, k, proposals.sequences_of(k),
+                                      feats[k], detected,
+                                      self.memory_size(k, num_frames, 1))
             for direction, span in ((1, range(k + 1, num_frames)),
                                     (-1, range(k - 1, -1, -1))):
                 # a copy: memorising writes into the copy's memory only
                 streams = [replace(start, memory=copy.deepcopy(start.memory))]
                 for t in span:
-                    self._propagate(model, streams, t, feats[t], proposals,
-                                    direction)
+                    self.propagate(model, streams, t, feats[t], proposals,
+                                   direction)
 
-    def _encode_query(self, head, feats, num_instances: int) -> QueryFeatures:
+    def query_features(self, model: ProposeModel, feats: FrameFeatures,
+                       num_instances: int) -> QueryFeatures:
         """The query frame encoded once per instance (the authors' cost)."""
-        return head.encode_query(*(x.expand(num_instances, -1, -1, -1)
-                                   for x in (feats.fpn[0], *feats.skips)))
+        return model.encode_query(
+            FrameFeatures(*(tuple(
+                x.expand(num_instances, -1, -1, -1) for x in part)
+                            for part in feats)))

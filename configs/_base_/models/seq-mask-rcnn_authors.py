@@ -47,7 +47,7 @@ authors_youtube_vis = dict(
         padded_masks=True,
         resegment_key_frames=True),
     # reduce=dict(type='seq_nms', score_thr=0.05, iou_thr=0.5)
-    reducer=dict(iou_thr=0.5, score_thr=0.05, category_aware=False))
+    reducer=dict(iou_thr=0.5, score_thr=0.05, mode='greedy'))
 authors_davis = dict(
     _legacy_detector,
     # key_num = 8; mem_num = 10: mem_step = max(T // 10, 1)
@@ -60,7 +60,7 @@ authors_davis = dict(
         resegment_key_frames=True),
     # seq_soft_nms: Gaussian, sigma 0.5, score floor 0.001, at most 20
     reducer=dict(
-        soft=True,
+        mode='soft',
         soft_sigma=0.5,
         category_score_thr=0.001,
         max_per_category=20))
@@ -68,7 +68,7 @@ authors_davis = dict(
 # soft-NMS (sigma 0.5, floor 0.001, at most 100); records down to 0.001
 authors_category_aware = dict(
     reducer=dict(
-        category_aware=True,
+        mode='category_aware',
         category_aware_iou_thr=0.9,
         soft_sigma=0.5,
         category_score_thr=0.001,

@@ -44,7 +44,7 @@ model = dict(
     # then reduce them by sequence NMS (Alg. 2, Eq. 3), theta = 0.5
     reducer=dict(
         type='SequenceNMS', iou_thr=0.5, score_thr=0.05,
-        category_aware=False),  # True: Table 5's category-aware reduction
+        mode='greedy'),  # 'category_aware': Table 5's reduction
     train_cfg=dict(
         # authors' code: 64 anchors sampled per image, anchors crossing the
         # image border ignored; the RoI head trains on their test-time 200

@@ -84,10 +84,7 @@ class DAVISUVOSMetric(BaseVideoMetric):
         """
         # the top max_objects present sequences by score; the k-th is
         # object k + 1
-        ranked = [
-            s for s in np.argsort(-sequences.scores, kind='stable')
-            if sequences.frames(s)
-        ][:self.max_objects]
+        ranked = sequences.ranked()[:self.max_objects]
         label_maps = self._label_maps(sequences, ranked, frames)
         video_name = frames[0].metainfo['video_name']
         if self.format_only:

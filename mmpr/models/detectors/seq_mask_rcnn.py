@@ -4,10 +4,13 @@ Paper Sec. 3.1.3 and Fig. 4. Shape shorthand: N frame pairs in a batch, K
 guidance instances over the whole batch, (H, W) the padded input size.
 """
 import copy
-from typing import List, NamedTuple, Sequence, Tuple, Union
+from typing import List, Sequence, Tuple, Union
 
 import torch
 from mmdet.models.detectors import TwoStageDetector
+# mmdet internals used here, and only here: _do_paste_mask (pasting soft
+# masks at input size), StandardRoIHead._bbox_forward and _mask_forward (the
+# RoI heads on given RoIs)
 from mmdet.models.roi_heads.mask_heads.fcn_mask_head import _do_paste_mask
 from mmdet.structures import DetDataSample, SampleList, TrackSampleList
 from mmdet.structures.bbox import bbox2roi
@@ -15,81 +18,13 @@ from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
-from mmpr.structures import mask_boxes, mask_ious
+from mmpr.structures import mask_boxes
 from mmpr.utils import (channels_last, fp32_contiguous, full_precision,
                         is_autocast_on, timed_stage)
-
-
-class FrameFeatures(NamedTuple):
-    """Features of a batch of frames.
-
-    Attributes:
-        fpn (tuple[Tensor]): FPN levels P2... , each (N, C, H/s, W/s).
-        skips (tuple[Tensor]): Backbone C2 (N, C2, H/4, W/4) and C3
-            (N, C3, H/8, W/8), the decoder skips of the propagation head.
-    """
-    fpn: Tuple[Tensor, ...]
-    skips: Tuple[Tensor, Tensor]
-
-    def split(self, size: int) -> Tuple['FrameFeatures', 'FrameFeatures']:
-        """The first ``size`` frames and the rest."""
-        head = FrameFeatures(
-            tuple(x[:size] for x in self.fpn),
-            tuple(x[:size] for x in self.skips))
-        tail = FrameFeatures(
-            tuple(x[size:] for x in self.fpn),
-            tuple(x[size:] for x in self.skips))
-        return head, tail
-
-
-def mask_nms(masks: Tensor, iou_thr: float) -> Tensor:
-    """Class-agnostic greedy NMS on masks in the given order.
-
-    The authors' key-frame step (their ``utils.MaskNMS``): a mask whose IoU
-    with an already kept one is at least ``iou_thr`` is dropped, so that one
-    object detected under two classes does not become two memories.
-
-    Args:
-        masks (Tensor): (N, H, W) bool masks, first to keep first (highest
-            score first, or :func:`multiclass_nms_order`).
-        iou_thr (float): Suppression threshold (the authors': 0.2).
-
-    Returns:
-        Tensor: (N', ) indices of the kept masks, in order.
-    """
-    ious = mask_ious(masks, masks)
-    keep: List[int] = []
-    for i in range(len(masks)):
-        if all(ious[i, k] < iou_thr for k in keep):
-            keep.append(i)
-    return torch.as_tensor(keep, dtype=torch.long, device=masks.device)
-
-
-def multiclass_nms_order(result: InstanceData,
-                         max_per_img: int) -> InstanceData:
-    """Detections in old mmdet's (0.5) ``multiclass_nms`` order.
-
-    Old mmdet concatenates the survivors of the per-class NMS class by class
-    (class index ascending, score descending within a class) and sorts them
-    by score only when more than ``max_per_img`` survive, keeping the top
-    ``max_per_img``. The authors' key-frame mask NMS keeps the first of two
-    overlapping masks in that order.
-
-    Args:
-        result (InstanceData): Survivors of mmdet's NMS (``scores``,
-            ``labels``), at most ``max_per_img + 1`` of them, so that more
-            than ``max_per_img`` can be told.
-        max_per_img (int): Old mmdet's ``max_num``.
-
-    Returns:
-        InstanceData: At most ``max_per_img`` detections in old mmdet's order.
-    """
-    by_score = result.scores.argsort(descending=True, stable=True)
-    if len(result) > max_per_img:
-        return result[by_score[:max_per_img]]
-    by_class = result.labels[by_score].argsort(stable=True)
-    return result[by_score[by_class]]
+from .frame_features import FrameFeatures
+from .key_frame_detections import mask_nms, multiclass_nms_order
 
 
 @MODELS.register_module()
@@ -103,10 +38,11 @@ class SeqMaskRCNN(TwoStageDetector):
     ``loss_prop``.
 
     ``predict()`` on a whole video: propose (``propagator``: the schedule of
-    memory K-propagation, which calls this model's public steps
-    ``extract_frame_feats``, ``detect_key_frame``, ``classify_boxes`` and
-    the prop head's) -> reduce (``reducer``, sequence NMS) -> the video's
-    :class:`InstanceSequences` at the original frame size.
+    memory K-propagation, which calls this model's public steps, the
+    :class:`ProposeModel` protocol: ``extract_frame_feats``,
+    ``detect_key_frame``, ``classify_boxes``, ``encode_memory``,
+    ``encode_query`` and ``segment``) -> reduce (``reducer``, sequence NMS)
+    -> the video's :class:`InstanceSequences` at the original frame size.
 
     Args:
         backbone (dict): Backbone; it must output C2 and C3 first (ResNet
@@ -436,6 +372,33 @@ class SeqMaskRCNN(TwoStageDetector):
             fpn = fp32_contiguous(feats.fpn)
             cls_score = self.roi_head._bbox_forward(fpn, rois)['cls_score']
             return cls_score.softmax(dim=-1)[:, :-1]
+
+    def encode_memory(self, feats: FrameFeatures,
+                      masks: Tensor) -> Tuple[Tensor, Tensor]:
+        """A memory entry of O instances on one frame: the prop head's
+        ``encode_memory`` of its P2 and the (O, H, W) masks (bool) or
+        foreground probabilities.
+
+        Returns:
+            tuple[Tensor, Tensor]: (O, Ck, h', w') keys and (O, Cv, h', w')
+            values.
+        """
+        p2 = feats.fpn[0]
+        return self.prop_head.encode_memory(
+            p2.expand(len(masks), -1, -1, -1), masks.float())
+
+    def encode_query(self, feats: FrameFeatures) -> QueryFeatures:
+        """The prop head's query encoding of N frames (P2, C2, C3), shared by
+        every instance read into them."""
+        return self.prop_head.encode_query(feats.fpn[0], *feats.skips)
+
+    def segment(self, memories: Sequence[Tuple[Tensor,
+                                               Tensor]], query: QueryFeatures,
+                chunk_size: int, read_budget: int) -> List[Tensor]:
+        """The prop head's ``segment``: per memory, the (O, H, W) foreground
+        probabilities of its instances on the query frame."""
+        return self.prop_head.segment(
+            memories, query, chunk_size=chunk_size, read_budget=read_budget)
 
     def predict(self,
                 inputs: Union[Tensor, Sequence[Sequence[Tensor]]],

@@ -23,21 +23,23 @@ Shape shorthand: T frames, O instances of one key frame, S sequences,
 (H, W) the padded input size, (h, w) the unpadded resized frame size,
 (h', w') the memory grid, M memory entries, C classes.
 """
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Union
 
-import numpy as np
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.utils import ProgressBar
 from torch import Tensor
 
+from mmpr.models.detectors.frame_features import FrameFeatures
 from mmpr.models.heads.seq_prop_head import QueryFeatures
 from mmpr.registry import MODELS
 from mmpr.structures import (InstanceSequences, encode_masks, mask_ious,
                              rle_boxes)
 from mmpr.utils import check_arg, count_work, timed_stage
 from .memory_bank import MemoryBank
+from .propose_model import ProposeModel
+from .sequence_proposals import SequenceProposals
 
 # the frames of a video: (T, C, H, W), or T (C, H, W) read on demand; uint8
 # (normalised by the model) or float (normalised, padded)
@@ -91,70 +93,6 @@ def uncovered(masks: Tensor, covered: Tensor, iou_thr: float) -> Tensor:
 
 
 @dataclass
-class _Proposals:
-    """The sequence proposals of one video while they are being built.
-
-    Attributes:
-        num_frames (int): T.
-        mask_size (tuple[int, int]): (h, w), where masks are cropped.
-        masks (list[list[dict | None]]): ``masks[s][t]`` RLE at (h, w).
-        key_frames (list[int]): Key frame of each sequence.
-        score_sums (Tensor, optional): (S, C) sums of the class
-            probabilities of each sequence over the frames where it is
-            present, where the probabilities are (no copy to the host
-            before the end); None before the first.
-        counts (Tensor, optional): (S, ) numbers of those frames.
-    """
-    num_frames: int
-    mask_size: Tuple[int, int]
-    masks: List[List[Optional[dict]]] = field(default_factory=list)
-    key_frames: List[int] = field(default_factory=list)
-    score_sums: Optional[Tensor] = None
-    counts: Optional[Tensor] = None
-
-    def add(self, key_frame: int, num: int) -> List[int]:
-        """Start ``num`` sequences at ``key_frame``; returns their indices."""
-        sequences = list(range(len(self.masks), len(self.masks) + num))
-        self.masks.extend([None] * self.num_frames for _ in sequences)
-        self.key_frames.extend([key_frame] * num)
-        return sequences
-
-    def sequences_of(self, key_frame: int) -> List[int]:
-        """The sequences started at ``key_frame``."""
-        return [s for s, k in enumerate(self.key_frames) if k == key_frame]
-
-    def add_scores(self, sequences: List[int], probs: Tensor) -> None:
-        """Add the (N, C) class probabilities of N distinct sequences at one
-        frame where they are present."""
-        if self.score_sums is None:
-            self.score_sums = probs.new_zeros((0, probs.shape[1]))
-            self.counts = torch.zeros(0, dtype=torch.long, device=probs.device)
-        missing = len(self.masks) - len(self.score_sums)
-        if missing:
-            self.score_sums = torch.cat([
-                self.score_sums,
-                self.score_sums.new_zeros((missing, probs.shape[1]))
-            ])
-            self.counts = torch.cat(
-                [self.counts, self.counts.new_zeros(missing)])
-        inds = torch.as_tensor(sequences, device=probs.device)
-        self.score_sums[inds] += probs
-        self.counts[inds] += 1
-
-    def result(self, num_classes: int) -> InstanceSequences:
-        """The proposals, with class probabilities averaged over frames
-        (zeros for a sequence never present)."""
-        class_scores = np.zeros((len(self.masks), num_classes), np.float32)
-        if self.score_sums is not None:
-            present = self.counts > 0
-            means = self.score_sums[present] / self.counts[present, None]
-            rows = torch.nonzero(present)[:, 0].cpu().numpy()
-            class_scores[rows] = means.cpu().numpy()
-        return InstanceSequences(self.masks, class_scores, self.mask_size,
-                                 self.num_frames)
-
-
-@dataclass
 class _Stream:
     """The propagation from one key frame in one direction."""
     key_frame: int
@@ -166,9 +104,16 @@ class _Stream:
 class MemoryKPropagator:
     """Memory K-propagation: sequence proposals from K key frames (Alg. 1).
 
-    The schedule of Alg. 1 and the memories; the work is the model's: its
-    ``extract_frame_feats``, ``detect_key_frame`` and ``classify_boxes`` and
-    its prop head's ``encode_memory``, ``encode_query`` and ``segment``.
+    The schedule of Alg. 1 and the memories; the work is the model's, done
+    through the :class:`ProposeModel` door only (``extract_frame_feats``,
+    ``detect_key_frame``, ``classify_boxes``, ``encode_memory``,
+    ``encode_query``, ``segment``).
+
+    Extension points, for a propagator with another schedule or cost model
+    (e.g. the benchmarks' ``StraightforwardPropagator``): :meth:`run_passes`
+    (the schedule), built from the steps :meth:`detect`,
+    :meth:`start_stream`, :meth:`propagate` and :meth:`memory_size`, and
+    :meth:`query_features` (the query work of a frame).
 
     Args:
         num_key_frames (int): K (paper: 6 for YouTube-VIS, 4 for DAVIS-UVOS).
@@ -278,7 +223,7 @@ class MemoryKPropagator:
         return self.mem_step
 
     @torch.no_grad()
-    def propose(self, model, frames: Frames,
+    def propose(self, model: ProposeModel, frames: Frames,
                 frame_samples: List[DetDataSample]) -> InstanceSequences:
         """Propose instance sequences for a whole video.
 
@@ -288,7 +233,8 @@ class MemoryKPropagator:
         kept, every frame's backbone runs once per pass.
 
         Args:
-            model (SeqMaskRCNN): The model whose steps are run.
+            model (ProposeModel): The model whose steps are run (a
+                :class:`SeqMaskRCNN`).
             frames (Tensor | Sequence[Tensor]): (T, C, h, w) uint8 frames
                 (or T (C, h, w) frames read on demand), which the model's
                 ``extract_frame_feats`` normalises and pads one at a time;
@@ -306,13 +252,13 @@ class MemoryKPropagator:
         size = (
             frame_samples[0].batch_input_shape
             if self.padded_masks else frame_samples[0].img_shape)
-        proposals = _Proposals(len(frames), tuple(size[:2]))
-        self._run_passes(model, frames, frame_samples, key_frames, proposals)
+        proposals = SequenceProposals(len(frames), tuple(size[:2]))
+        self.run_passes(model, frames, frame_samples, key_frames, proposals)
         return proposals.result(model.num_classes)
 
-    def _run_passes(self, model, frames: Frames,
-                    frame_samples: List[DetDataSample], key_frames: List[int],
-                    proposals: _Proposals) -> None:
+    def run_passes(self, model: ProposeModel, frames: Frames,
+                   frame_samples: List[DetDataSample], key_frames: List[int],
+                   proposals: SequenceProposals) -> None:
         """The forward pass, then the backward pass, into ``proposals``."""
         num_frames = len(frames)
         detections: Dict[int, Tensor] = {}  # key frame -> (O, H, W) bool
@@ -323,20 +269,20 @@ class MemoryKPropagator:
             if bar:
                 bar.update()
             feats = model.extract_frame_feats(frames[t][None])
-            covered = self._propagate(
+            covered = self.propagate(
                 model, streams, t, feats, proposals, direction=1)
             if t not in key_frames:
                 continue
-            detected = self._detect(model, t, feats, frame_samples[t],
-                                    proposals, covered)
+            detected = self.detect(model, t, feats, frame_samples[t],
+                                   proposals, covered)
             if detected is None:
                 continue
             detections[t] = detected
             if t < num_frames - 1:
                 streams.append(
-                    self._start_stream(model, t, proposals.sequences_of(t),
-                                       feats.fpn[0], detected,
-                                       self._memory_size(t, num_frames, 1)))
+                    self.start_stream(model, t, proposals.sequences_of(t),
+                                      feats, detected,
+                                      self.memory_size(t, num_frames, 1)))
         # backward pass: propagation from every key frame back to frame 0
         streams = []
         last = max((t for t in detections if t > 0), default=0)
@@ -347,20 +293,20 @@ class MemoryKPropagator:
             if bar and t < last:
                 bar.update()
             feats = model.extract_frame_feats(frames[t][None])
-            self._propagate(model, streams, t, feats, proposals, direction=-1)
+            self.propagate(model, streams, t, feats, proposals, direction=-1)
             if t in detections and t > 0:
                 streams.append(
-                    self._start_stream(model, t, proposals.sequences_of(t),
-                                       feats.fpn[0], detections[t],
-                                       self._memory_size(t, num_frames, -1)))
+                    self.start_stream(model, t, proposals.sequences_of(t),
+                                      feats, detections[t],
+                                      self.memory_size(t, num_frames, -1)))
 
-    def _detect(self,
-                model,
-                t: int,
-                feats,
-                sample: DetDataSample,
-                proposals: _Proposals,
-                covered: Optional[Tensor] = None) -> Optional[Tensor]:
+    def detect(self,
+               model: ProposeModel,
+               t: int,
+               feats,
+               sample: DetDataSample,
+               proposals: SequenceProposals,
+               covered: Optional[Tensor] = None) -> Optional[Tensor]:
         """Detect on key frame ``t`` and start its sequences there.
 
         Args:
@@ -380,22 +326,21 @@ class MemoryKPropagator:
         sequences = proposals.add(t, len(masks))
         kept = masks
         if self.resegment_key_frames:
-            stream = self._start_stream(model, t, sequences, feats.fpn[0],
-                                        masks, 1)
-            head = model.prop_head
+            stream = self.start_stream(model, t, sequences, feats, masks, 1)
             count_work('decodes', len(masks))
             with timed_stage('propagation', masks.device):
-                probs = head.segment(
+                probs = model.segment(
                     [(stream.memory.keys, stream.memory.values)],
-                    self._encode_query(head, feats, len(masks)),
+                    self.query_features(model, feats, len(masks)),
                     chunk_size=self.chunk_size,
                     read_budget=self.read_budget)[0]
                 kept = self.binarize(probs)
         self._record(model, proposals, t, sequences, kept, feats)
         return masks
 
-    def _record(self, model, proposals: _Proposals, t: int,
-                sequences: List[int], frame_masks: Tensor, feats) -> None:
+    def _record(self, model: ProposeModel, proposals: SequenceProposals,
+                t: int, sequences: List[int], frame_masks: Tensor,
+                feats) -> None:
         """Keep the (N, H, W) masks of ``sequences`` at frame ``t`` as RLE
         (None where empty) and add their class probabilities."""
         height, width = proposals.mask_size
@@ -413,8 +358,8 @@ class MemoryKPropagator:
                              model.classify_boxes(feats, boxes,
                                                   (height, width)))
 
-    def _memory_size(self, key_frame: int, num_frames: int,
-                     direction: int) -> int:
+    def memory_size(self, key_frame: int, num_frames: int,
+                    direction: int) -> int:
         """Entries of the memory of a stream from ``key_frame`` in a pass
         (1: forward, -1: backward): its own, then one every ``mem_step``
         frames before the pass's last frame (whose entry nothing would
@@ -423,35 +368,38 @@ class MemoryKPropagator:
         size = 1 + max(span, 0) // self.video_mem_step(num_frames)
         return min(size, self.max_memory or size)
 
-    def _start_stream(self, model, t: int, sequences: List[int], p2: Tensor,
-                      masks: Tensor, memory_size: int) -> _Stream:
+    def start_stream(self, model: ProposeModel, t: int, sequences: List[int],
+                     feats: FrameFeatures, masks: Tensor,
+                     memory_size: int) -> _Stream:
         """A stream whose memory holds the key frame's (O, H, W) masks,
         with room for ``memory_size`` entries."""
-        with timed_stage('memory', p2.device):
-            keys, values = model.prop_head.encode_memory(
-                p2.expand(len(masks), -1, -1, -1), masks.float())
+        with timed_stage('memory', masks.device):
+            keys, values = model.encode_memory(feats, masks)
             memory = MemoryBank(keys, values, memory_size, self.max_memory)
         return _Stream(t, sequences, memory)
 
-    def _encode_query(self, head, feats, num_instances: int) -> QueryFeatures:
-        """The query work of one frame, shared by all ``num_instances``
-        instances that propagate into it (one row)."""
-        return head.encode_query(feats.fpn[0], *feats.skips)
+    def query_features(self, model: ProposeModel, feats: FrameFeatures,
+                       num_instances: int) -> QueryFeatures:
+        """The query work of one frame for the ``num_instances`` instances
+        that propagate into it: done once and shared (one row). An extension
+        point: a propagator with another cost model overrides it (e.g. the
+        benchmarks' ``StraightforwardPropagator``, once per instance)."""
+        return model.encode_query(feats)
 
     @staticmethod
-    def _memorise(head, streams: List[_Stream], t: int, direction: int,
-                  p2: Tensor, per_stream: List[Tensor], mem_step: int) -> None:
+    def _memorise(model: ProposeModel, streams: List[_Stream], t: int,
+                  direction: int, feats: FrameFeatures,
+                  per_stream: List[Tensor], mem_step: int) -> None:
         """Add frame ``t`` to the memory of the streams whose turn it is
-        (every ``mem_step`` frames from the key frame), from its (1, C, H/4,
-        W/4) P2 and each stream's (O, H, W) probabilities."""
+        (every ``mem_step`` frames from the key frame), from its features
+        and each stream's (O, H, W) probabilities."""
         for stream, probs in zip(streams, per_stream):
             if (t - stream.key_frame) * direction % mem_step == 0:
-                keys, values = head.encode_memory(
-                    p2.expand(len(probs), -1, -1, -1), probs)
-                stream.memory.append(keys, values)
+                stream.memory.append(*model.encode_memory(feats, probs))
 
-    def _propagate(self, model, streams: List[_Stream], t: int, feats,
-                   proposals: _Proposals, direction: int) -> Optional[Tensor]:
+    def propagate(self, model: ProposeModel, streams: List[_Stream], t: int,
+                  feats, proposals: SequenceProposals,
+                  direction: int) -> Optional[Tensor]:
         """Propagate every stream into frame ``t`` and update memories.
 
         All streams share the query encoding of frame ``t``; their instances
@@ -463,22 +411,22 @@ class MemoryKPropagator:
         """
         if not streams:
             return None
-        head, p2 = model.prop_head, feats.fpn[0]
+        device = feats.device
         num_instances = sum(len(stream.sequences) for stream in streams)
         count_work('decodes', num_instances)
-        with timed_stage('propagation', p2.device):
-            per_stream = head.segment(
+        with timed_stage('propagation', device):
+            per_stream = model.segment(
                 [(stream.memory.keys, stream.memory.values)
                  for stream in streams],
-                self._encode_query(head, feats, num_instances),
+                self.query_features(model, feats, num_instances),
                 chunk_size=self.chunk_size,
                 read_budget=self.read_budget)
             masks = torch.cat([self.binarize(probs) for probs in per_stream])
         # a frame joins the memory every mem_step frames, unless it is the
         # last of the pass
-        with timed_stage('memory', p2.device):
+        with timed_stage('memory', device):
             if 0 <= t + direction < proposals.num_frames:
-                self._memorise(head, streams, t, direction, p2, per_stream,
+                self._memorise(model, streams, t, direction, feats, per_stream,
                                self.video_mem_step(proposals.num_frames))
             # the probabilities are freed with the model's work (a CPU takes
             # milliseconds to free them)

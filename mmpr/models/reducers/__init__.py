@@ -1,7 +1,4 @@
-from .sequence_nms import (SequenceNMS, gaussian_soft_nms, greedy_nms,
-                           sequence_iou, sequence_overlaps)
+from .nms import gaussian_soft_nms, greedy_nms
+from .sequence_nms import SequenceNMS
 
-__all__ = [
-    'SequenceNMS', 'gaussian_soft_nms', 'greedy_nms', 'sequence_iou',
-    'sequence_overlaps'
-]
+__all__ = ['SequenceNMS', 'gaussian_soft_nms', 'greedy_nms']

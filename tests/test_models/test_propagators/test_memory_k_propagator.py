@@ -10,7 +10,8 @@ from pycocotools import mask as mask_utils
 
 from mmpr.models.heads import soft_aggregate
 from mmpr.models.propagators import (MemoryBank, MemoryKPropagator,
-                                     memory_k_propagator, select_key_frames)
+                                     ProposeModel, memory_k_propagator,
+                                     select_key_frames)
 from mmpr.registry import MODELS
 from mmpr.utils import StageTimer
 
@@ -366,3 +367,39 @@ def test_padded_masks_count_the_padding(toy_model, monkeypatch, frame_samples):
         toy_model, frames, samples)
     assert cropped.mask_size == (H - 16, W - 16)
     assert cropped.frames(0) == [] and not cropped.class_scores[0].any()
+
+
+class DoorOnly:
+    """The model seen through the :class:`ProposeModel` door and nothing
+    else: no ``prop_head``, no ``roi_head``, no other attribute."""
+
+    def __init__(self, model) -> None:
+        self._model = model
+        for name in ('extract_frame_feats', 'detect_key_frame',
+                     'classify_boxes', 'encode_memory', 'encode_query',
+                     'segment'):
+            setattr(self, name, getattr(model, name))
+
+    @property
+    def num_classes(self) -> int:
+        return self._model.num_classes
+
+
+def test_the_propagator_uses_the_propose_door_only(toy_model, monkeypatch,
+                                                   frame_samples):
+    assert isinstance(toy_model, ProposeModel)
+    door = DoorOnly(toy_model)
+    assert isinstance(door, ProposeModel) and not hasattr(door, 'prop_head')
+    frames, mask = static_video(num_frames=4)
+    copy_head(toy_model, frames[:1], mask)
+    detect_given_masks(toy_model, monkeypatch, mask)
+    door.detect_key_frame = toy_model.detect_key_frame
+    propagator = MemoryKPropagator(
+        num_key_frames=2, mem_step=1, resegment_key_frames=True)
+    direct, through_door = (
+        propagator.propose(model, frames, frame_samples(4, H, W))
+        for model in (toy_model, door))
+    assert direct.masks == through_door.masks
+    assert any(rle is not None for row in direct.masks for rle in row)
+    np.testing.assert_array_equal(direct.class_scores,
+                                  through_door.class_scores)
