@@ -412,9 +412,8 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
     cfg.model.propagator.num_key_frames = args.key_frames
-    print(
-        describe_cpu() if args.device == 'cpu' else
-        f'device: {torch.cuda.get_device_name(args.device)}')
+    print(describe_cpu() if args.device ==
+          'cpu' else f'device: {torch.cuda.get_device_name(args.device)}')
     mmpr = build_mmpr(cfg, args.num_instances, args.device, args.checkpoint,
                       args.force_instances)
     unit = 'CUDA' if args.device.startswith('cuda') else 'RSS'
