@@ -156,7 +156,7 @@ def load_tool_fixture():
 @pytest.fixture(scope='session')
 def toy_root(tmp_path_factory) -> str:
     """A tiny toy set, written and prepared as a user would (2019 layout)."""
-    from mmpr.testing.toy_vis import make_toy_vis
+    from mmpr.datasets.toy_vis import make_toy_vis
     root = str(tmp_path_factory.mktemp('toy'))
     make_toy_vis(root, preset='tiny', seed=0)
     converter = load_tool('dataset_converters/youtubevis2coco.py')
@@ -184,12 +184,12 @@ def toy_video(tmp_path_factory) -> ToyVideoFiles:
     """An 8-frame toy video (112 x 192) for the API and the demo tools."""
     import cv2
 
-    from mmpr.testing.toy_vis import PRESETS, _ToyVideo
+    from mmpr.datasets.toy_vis import PRESETS, ToyVideo
     size = replace(
         PRESETS['tiny'], frames=(TOY_VIDEO_FRAMES, TOY_VIDEO_FRAMES))
     frames = [
-        image for image, _ in _ToyVideo.draw(np.random.default_rng(0),
-                                             size).frames()
+        image
+        for image, _ in ToyVideo.draw(np.random.default_rng(0), size).frames()
     ]
     root = tmp_path_factory.mktemp('video')
     mp4 = str(root / 'video.mp4')

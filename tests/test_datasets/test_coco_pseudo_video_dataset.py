@@ -10,8 +10,8 @@ from mmengine.registry import DefaultScope
 
 from mmpr.datasets import (COCO_TO_YOUTUBE_VIS_2019, COCO_TO_YOUTUBE_VIS_2021,
                            CocoPseudoVideoDataset)
+from mmpr.datasets.toy_vis import COCO_CATEGORY_IDS, PRESETS, VIDEO_CLASSES
 from mmpr.registry import DATASETS
-from mmpr.testing.toy_vis import COCO_CATEGORY_IDS, PRESETS, VIDEO_CLASSES
 
 ANN_FILE = 'annotations/instances_train2017.json'
 

@@ -10,8 +10,8 @@ from PIL import Image
 
 from mmpr.datasets import DAVISUVOSDataset, is_valid_guidance
 from mmpr.datasets.davis_uvos_dataset import davis_palette
+from mmpr.datasets.toy_vis import PRESETS
 from mmpr.registry import DATASETS
-from mmpr.testing.toy_vis import PRESETS
 
 
 def train_pipeline():

@@ -8,8 +8,8 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from mmpr.datasets import ConcatTrackImgSampler, VideoConcatDataset
+from mmpr.datasets.toy_vis import VIDEO_CLASSES
 from mmpr.registry import DATASETS
-from mmpr.testing.toy_vis import VIDEO_CLASSES
 
 PSEUDO_VIDEO_PIPELINE = [
     dict(type='PseudoVideoSample'),

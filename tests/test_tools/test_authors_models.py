@@ -148,7 +148,7 @@ def test_strict_load_refuses_a_checkpoint_of_another_backbone(
 def authors_toy_root(tmp_path_factory, load_tool) -> str:
     """2 valid videos of 3 frames at 64x64 (YouTube-VIS 2019 and DAVIS
     layouts), prepared as a user would."""
-    from mmpr.testing.toy_vis import make_toy_vis
+    from mmpr.datasets.toy_vis import make_toy_vis
     root = str(tmp_path_factory.mktemp('authors_toy'))
     make_toy_vis(
         root,

@@ -76,7 +76,7 @@ def test_missing_input(converter, tmp_path, monkeypatch):
 
 
 def test_2021_layout(converter, tmp_path, monkeypatch):
-    from mmpr.testing.toy_vis import make_toy_vis
+    from mmpr.datasets.toy_vis import make_toy_vis
     make_toy_vis(
         str(tmp_path),
         version='2021',

@@ -9,7 +9,7 @@ Example::
 import argparse
 import time
 
-from mmpr.testing.toy_vis import PRESETS, make_toy_vis
+from mmpr.datasets.toy_vis import PRESETS, make_toy_vis
 
 
 def parse_args() -> argparse.Namespace:

@@ -6,8 +6,8 @@ from mmengine.dataset import ConcatDataset
 from mmengine.registry import DefaultScope
 
 from mmpr.datasets import ConcatTrackImgSampler
+from mmpr.datasets.toy_vis import VIDEO_CLASSES
 from mmpr.registry import DATASETS
-from mmpr.testing.toy_vis import VIDEO_CLASSES
 
 
 @pytest.fixture(scope='module')

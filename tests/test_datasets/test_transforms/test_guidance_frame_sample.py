@@ -6,9 +6,9 @@ import pytest
 from mmdet.datasets.samplers import TrackImgSampler
 from mmengine.registry import DefaultScope
 
+from mmpr.datasets.toy_vis import VIDEO_CLASSES
 from mmpr.datasets.transforms import GuidanceFrameSample, is_valid_guidance
 from mmpr.registry import DATASETS
-from mmpr.testing.toy_vis import VIDEO_CLASSES
 
 
 def instances(*id_labels):

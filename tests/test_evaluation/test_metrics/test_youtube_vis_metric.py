@@ -11,10 +11,10 @@ from mmengine.evaluator import Evaluator
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 
+from mmpr.datasets.toy_vis import VIDEO_CLASSES
 from mmpr.evaluation import YouTubeVISMetric
 from mmpr.registry import DATASETS
 from mmpr.structures import InstanceSequences, encode_masks, from_record
-from mmpr.testing.toy_vis import VIDEO_CLASSES
 
 METRIC_ITEMS = ['mAP', 'mAP_50', 'mAP_75', 'AR@1', 'AR@10']
 

@@ -9,9 +9,10 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from PIL import Image
 
+from mmpr.datasets.davis_uvos_dataset import davis_palette
+from mmpr.datasets.toy_vis import (COCO_CLASSES, PRESETS, VIDEO_CLASSES,
+                                   make_toy_vis)
 from mmpr.registry import DATASETS
-from mmpr.testing.toy_vis import (COCO_CLASSES, PRESETS, VIDEO_CLASSES,
-                                  davis_palette, make_toy_vis)
 
 SMALL = dict(train_videos=2, valid_videos=1, coco_images=3)
 
@@ -213,7 +214,7 @@ def test_more_instances_than_the_scripted_roles(tmp_path):
 def test_uncompressed_rle_of_a_mask_starting_in_the_corner():
     from pycocotools import mask as mask_utils
 
-    from mmpr.testing.toy_vis import uncompressed_rle
+    from mmpr.datasets.toy_vis import uncompressed_rle
     mask = np.zeros((4, 5), np.uint8)
     mask[:2, :2] = 1  # the first pixel (column-major) is foreground
     rle = uncompressed_rle(mask)

@@ -1,1 +1,0 @@
-"""Data generators for tests and demos: the synthetic toy VIS set."""
