@@ -1,7 +1,3 @@
-from .seq_prop_head import (PropTargets, QueryFeatures, RefineBlock, ResBlock,
-                            SeqPropHead, soft_aggregate)
+from .seq_prop_head import PropTargets, QueryFeatures, SeqPropHead
 
-__all__ = [
-    'PropTargets', 'QueryFeatures', 'RefineBlock', 'ResBlock', 'SeqPropHead',
-    'soft_aggregate'
-]
+__all__ = ['PropTargets', 'QueryFeatures', 'SeqPropHead']

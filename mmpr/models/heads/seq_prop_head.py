@@ -22,54 +22,9 @@ from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.model import BaseModule, bias_init_with_prob
 from torch import Tensor, nn
 
+from mmpr.models.layers import (RefineBlock, ResBlock, soft_aggregate,
+                                stride16_encoder)
 from mmpr.registry import MODELS
-
-
-class ResBlock(nn.Module):
-    """Pre-activation residual block without normalisation.
-
-    The skip path is a 3x3 conv when the stride or width changes.
-    """
-
-    def __init__(self,
-                 in_channels: int,
-                 out_channels: int = None,
-                 stride: int = 1) -> None:
-        super().__init__()
-        out_channels = out_channels or in_channels
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1)
-        self.shortcut = (None if stride == 1
-                         and in_channels == out_channels else nn.Conv2d(
-                             in_channels, out_channels, 3, stride, 1))
-
-    def forward(self, x: Tensor) -> Tensor:
-        residual = self.conv2(F.relu(self.conv1(F.relu(x))))
-        return (x if self.shortcut is None else self.shortcut(x)) + residual
-
-
-class RefineBlock(nn.Module):
-    """Decoder stage: a skip feature of the query plus the upsampled map.
-
-    ``encode_skip`` depends only on the query frame, so inference runs it once
-    per frame and shares it by all instances and key frames.
-    """
-
-    def __init__(self, skip_channels: int, channels: int) -> None:
-        super().__init__()
-        self.skip_conv = nn.Conv2d(skip_channels, channels, 3, padding=1)
-        self.skip_block = ResBlock(channels)
-        self.merge_block = ResBlock(channels)
-
-    def encode_skip(self, skip: Tensor) -> Tensor:
-        """(F, C_skip, hs, ws) backbone feature -> (F, C, hs, ws)."""
-        return self.skip_block(self.skip_conv(skip))
-
-    def forward(self, skip: Tensor, coarse: Tensor) -> Tensor:
-        """Merge an encoded skip (F or 1, C, h, w) with (K, C, h/2, w/2)."""
-        up = F.interpolate(
-            coarse, size=skip.shape[-2:], mode='bilinear', align_corners=False)
-        return self.merge_block(skip + up)
 
 
 class QueryFeatures(NamedTuple):
@@ -119,33 +74,6 @@ class PropTargets(NamedTuple):
     guide_masks: List[Tensor]
     target_masks: Tensor
     pair_inds: Tensor
-
-
-def soft_aggregate(probs: Tensor, eps: float = 1e-7) -> Tensor:
-    """Let the instances of one frame compete for pixels (supplement Eq. 4).
-
-    The background probability is prod_k (1 - p_k); every map is turned into
-    odds p / (1 - p), and each pixel's odds are normalised over background
-    plus instances.
-
-    Args:
-        probs (Tensor): (K, ...) foreground probabilities of K instances.
-        eps (float): Clamp of the probabilities before taking odds.
-
-    Returns:
-        Tensor: (K + 1, ...) probabilities summing to 1 over dim 0 at every
-        position; index 0 is the background.
-    """
-    background = torch.prod(1 - probs, dim=0, keepdim=True)
-    stacked = torch.cat([background, probs]).clamp(eps, 1 - eps)
-    return torch.logit(stacked).softmax(dim=0)
-
-
-def _stride16_encoder(in_channels: int, out_channels: int) -> nn.Sequential:
-    """Two stride-2 residual blocks: P2 (1/4) -> (1/16, out_channels)."""
-    return nn.Sequential(
-        ResBlock(in_channels, in_channels, stride=2),
-        ResBlock(in_channels, out_channels, stride=2))
 
 
 @MODELS.register_module()
@@ -251,12 +179,12 @@ class SeqPropHead(BaseModule):
         self.key_from_image = key_from_image
         # guidance (memory) encoder: mask -> P2 width, added to P2
         self.mask_encoder = nn.Conv2d(1, in_channels, 7, padding=3)
-        self.memory_encoder = _stride16_encoder(in_channels, memory_channels)
+        self.memory_encoder = stride16_encoder(in_channels, memory_channels)
         self.memory_key = (None if key_from_image else nn.Conv2d(
             memory_channels, key_channels, 1))
         self.memory_value = nn.Conv2d(memory_channels, value_channels, 1)
         # query encoder: same shape, own weights
-        self.query_encoder = _stride16_encoder(in_channels, memory_channels)
+        self.query_encoder = stride16_encoder(in_channels, memory_channels)
         self.query_key = nn.Conv2d(memory_channels, key_channels, 1)
         self.query_value = nn.Conv2d(memory_channels, value_channels, 1)
         # decoder

@@ -8,7 +8,7 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 from pycocotools import mask as mask_utils
 
-from mmpr.models.heads import soft_aggregate
+from mmpr.models.layers import soft_aggregate
 from mmpr.models.propagators import (MemoryBank, MemoryKPropagator,
                                      ProposeModel, memory_k_propagator,
                                      select_key_frames)
