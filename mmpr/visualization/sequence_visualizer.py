@@ -3,6 +3,7 @@ from typing import Tuple
 
 import numpy as np
 from mmdet.visualization import TrackLocalVisualizer
+# an mmdet internal (the text and line scale its visualizers use), here only
 from mmdet.visualization.palette import _get_adaptive_scales
 from mmengine.structures import InstanceData
 
