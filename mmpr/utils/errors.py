@@ -4,7 +4,7 @@ import inspect
 import re
 import sys
 from contextlib import contextmanager
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Sequence
 
 from mmengine.registry import Registry
 
@@ -92,6 +92,21 @@ def check_arg(owner: str,
     raise ConfigValueError(
         f'{owner}: {name}={value!r} ({type(value).__name__}); it takes '
         f'{takes}; fix it in the config or --cfg-options')
+
+
+def check_choice(owner: str, name: str, value, choices: Sequence) -> None:
+    """Check that a module argument read from a config is one of
+    ``choices``.
+
+    Raises:
+        ConfigValueError: One line naming the argument and its choices.
+    """
+    if value in choices:
+        return
+    raise ConfigValueError(
+        f'{owner}: {name}={value!r}; it takes one of '
+        f"{', '.join(repr(choice) for choice in choices)}; fix it in the "
+        'config or --cfg-options')
 
 
 class VideoFailedError(RuntimeError):

@@ -25,6 +25,7 @@ from torch import Tensor, nn
 from mmpr.models.layers import (RefineBlock, ResBlock, soft_aggregate,
                                 stride16_encoder)
 from mmpr.registry import MODELS
+from mmpr.utils import check_choice
 
 
 class QueryFeatures(NamedTuple):
@@ -157,18 +158,16 @@ class SeqPropHead(BaseModule):
                  train_cfg: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if affinity not in ('dot', 'l2', 'cosine'):
-            raise ValueError("affinity must be 'dot', 'l2' or 'cosine', got "
-                             f'{affinity!r}')
+        check_choice('SeqPropHead', 'affinity', affinity,
+                     ('dot', 'l2', 'cosine'))
         train_cfg = dict(train_cfg or {})
         self.max_objects = train_cfg.pop('max_objects', 5)
         self.guidance = train_cfg.pop('guidance', 'predicted')
         if train_cfg:
             raise ValueError(f'unknown train_cfg.prop keys {sorted(train_cfg)}'
                              '; known: max_objects, guidance')
-        if self.guidance not in ('predicted', 'ground_truth'):
-            raise ValueError("train_cfg.prop.guidance must be 'predicted' or "
-                             f"'ground_truth', got {self.guidance!r}")
+        check_choice('SeqPropHead', 'train_cfg.prop.guidance', self.guidance,
+                     ('predicted', 'ground_truth'))
         if self.max_objects < 1:
             raise ValueError('train_cfg.prop.max_objects must be >= 1, got '
                              f'{self.max_objects}')

@@ -3,7 +3,7 @@ import numpy as np
 
 from mmpr.registry import MODELS
 from mmpr.structures import InstanceSequences, sequence_iou
-from mmpr.utils import ConfigValueError, check_arg
+from mmpr.utils import check_arg, check_choice
 from .nms import gaussian_soft_nms, greedy_nms
 
 MODES = ('greedy', 'soft', 'category_aware')
@@ -58,10 +58,7 @@ class SequenceNMS:
             check_arg('SequenceNMS', name, value, kind, low)
         self.iou_thr = iou_thr
         self.score_thr = score_thr
-        if mode not in MODES:
-            raise ConfigValueError(
-                f'SequenceNMS: mode={mode!r}; it takes one of '
-                f"{', '.join(repr(m) for m in MODES)}")
+        check_choice('SequenceNMS', 'mode', mode, MODES)
         self.mode = mode
         self.category_aware_iou_thr = category_aware_iou_thr
         self.soft_sigma = soft_sigma

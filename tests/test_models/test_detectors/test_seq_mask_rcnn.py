@@ -181,7 +181,7 @@ def test_prop_train_cfg_is_checked_when_the_model_is_built(repo_root):
     cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
     cfg.model.train_cfg.prop.guidance = 'gt'
     with DefaultScope.overwrite_default_scope('mmpr'):
-        with pytest.raises(ValueError, match="'predicted' or 'ground_tru"):
+        with pytest.raises(ValueError, match="'predicted', 'ground_truth'"):
             MODELS.build(cfg.model)
 
 

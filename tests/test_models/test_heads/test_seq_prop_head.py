@@ -102,7 +102,7 @@ def test_l2_affinity_prefers_the_closest_key_not_the_largest():
     assert (readout[0, 0] > 0.99).all()  # read from the matching key
     dot = SeqPropHead(**WIDTHS).read_memory(keys, values, query_key)
     assert (dot[0, 0] < 0.01).all()  # the dot product picks the large key
-    with pytest.raises(ValueError, match="'dot', 'l2' or 'cosine'"):
+    with pytest.raises(ValueError, match="'dot', 'l2', 'cosine'"):
         SeqPropHead(**WIDTHS, affinity='bogus')
 
 
@@ -175,7 +175,10 @@ def test_prior_prob_survives_an_init_cfg():
 
 
 def test_train_cfg_is_checked_at_construction():
-    with pytest.raises(ValueError, match="'predicted' or 'ground_truth'"):
+    with pytest.raises(
+            ValueError,
+            match="guidance='gt'; it takes one of 'predicted', 'ground_truth'"
+    ):
         SeqPropHead(**WIDTHS, train_cfg=dict(guidance='gt'))
     with pytest.raises(ValueError, match='unknown train_cfg.prop keys'):
         SeqPropHead(**WIDTHS, train_cfg=dict(max_object=5))
