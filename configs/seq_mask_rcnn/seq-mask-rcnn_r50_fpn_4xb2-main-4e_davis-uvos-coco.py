@@ -2,16 +2,10 @@
 # videos (paper Sec. 4.2): every instance is one foreground class, 4 epochs,
 # 2 pairs per GPU on 4 GPUs, from Mask R-CNN trained on COCO.
 _base_ = [
-    '../_base_/models/seq-mask-rcnn_r50_fpn.py',
+    '../_base_/models/seq-mask-rcnn_r50_fpn_davis-uvos.py',
     '../_base_/datasets/davis_uvos_coco.py', '../_base_/schedules/main_4e.py',
     '../_base_/default_runtime.py'
 ]
-
-# one foreground class; K = 4 key frames (paper Sec. 4.4)
-model = dict(
-    roi_head=dict(
-        bbox_head=dict(num_classes=1), mask_head=dict(num_classes=1)),
-    propagator=dict(num_key_frames=4))
 
 train_dataloader = dict(batch_size=2)
 auto_scale_lr = dict(base_batch_size=8)  # 4 GPUs x 2 pairs
