@@ -31,6 +31,7 @@ model = dict(
         mask_roi_extractor=dict(out_channels=64),
         mask_head=dict(in_channels=64, conv_out_channels=64, num_classes=3)),
     prop_head=dict(
+        type='ScratchSeqPropHead',  # what training from scratch needs
         in_channels=64,
         skip_channels=(64, 128),
         memory_channels=128,

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from mmdet.structures import SampleList
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
-from mmengine.model import BaseModule, bias_init_with_prob
+from mmengine.model import BaseModule
 from torch import Tensor, nn
 
 from mmpr.models.layers import (RefineBlock, ResBlock, soft_aggregate,
@@ -88,6 +88,9 @@ class SeqPropHead(BaseModule):
     (memory read, decode and :func:`soft_aggregate` over the instances of one
     frame), which ``loss()`` runs too.
 
+    The paper's head, which starts from a COCO Mask R-CNN; what training from
+    scratch adds is :class:`ScratchSeqPropHead`.
+
     Args:
         in_channels (int): Channels of P2 (the FPN output). Defaults to 256.
         skip_channels (Sequence[int]): Channels of the backbone's C2 and C3.
@@ -98,38 +101,6 @@ class SeqPropHead(BaseModule):
         decoder_channels (int): Decoder width. Defaults to 256.
         loss_prop (dict): The propagation loss, applied to the aggregated
             probabilities. Defaults to the scale-balanced soft IoU loss.
-        affinity (str): Memory read affinity, ``'dot'`` (scaled dot product,
-            the paper and the authors' code), ``'l2'`` (negative squared
-            distance, as STCN) or ``'cosine'`` (cosine similarity over
-            ``temperature``: sharp from initialisation, for training from
-            scratch); see :meth:`read_memory`. Defaults to 'dot'.
-        temperature (float): Softmax temperature of the cosine affinity.
-            Defaults to 0.05.
-        prior_prob (float, optional): Initial foreground probability of
-            every pixel, set through the predictor's bias. A small prior
-            speeds up training from scratch: the soft IoU loss barely pushes
-            background pixels down from the 0.5 of a plain initialisation.
-            Defaults to None (PyTorch's default, as the authors' code).
-        value_with_mask (bool): Append the guidance mask, pooled to the
-            memory grid, to the memory values, so that the read-out carries
-            the attention-weighted mask. From the first iteration this gives
-            the keys a direct signal (attend where the instance is), which a
-            model trained from scratch needs; not in the paper, whose model
-            starts from a COCO Mask R-CNN. Defaults to False.
-        init_query_from_memory (bool): Start the query encoder and its key
-            and value convs from the initial weights of the memory ones
-            (trained apart afterwards), so that at initialisation a query
-            key and a memory key of the same content match; with
-            ``affinity='l2'`` the first memory reads already follow
-            appearance. For training from scratch. Defaults to False.
-        key_from_image (bool): Memory keys are the query encoder's keys of
-            the guidance frame, from the image features alone (as STCN),
-            instead of the memory encoder's keys of image plus mask (the
-            paper, STM). A memory key and a query key of the same content
-            are then equal from the first iteration, so with
-            ``affinity='cosine'`` and ``value_with_mask`` the first reads
-            already carry the mask to the matching query pixels. For
-            training from scratch. Defaults to False.
         train_cfg (dict, optional): ``max_objects`` (most guidance
             instances per pair, more are sampled at random as in the
             authors' code; default 5) and ``guidance``: the guidance masks
@@ -149,17 +120,9 @@ class SeqPropHead(BaseModule):
                  decoder_channels: int = 256,
                  loss_prop: ConfigType = dict(
                      type='SoftIoULoss', loss_weight=1.0),
-                 affinity: str = 'dot',
-                 temperature: float = 0.05,
-                 prior_prob: Optional[float] = None,
-                 value_with_mask: bool = False,
-                 init_query_from_memory: bool = False,
-                 key_from_image: bool = False,
                  train_cfg: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        check_choice('SeqPropHead', 'affinity', affinity,
-                     ('dot', 'l2', 'cosine'))
         train_cfg = dict(train_cfg or {})
         self.max_objects = train_cfg.pop('max_objects', 5)
         self.guidance = train_cfg.pop('guidance', 'predicted')
@@ -171,16 +134,10 @@ class SeqPropHead(BaseModule):
         if self.max_objects < 1:
             raise ValueError('train_cfg.prop.max_objects must be >= 1, got '
                              f'{self.max_objects}')
-        self.affinity = affinity
-        self.temperature = temperature
-        self.value_with_mask = value_with_mask
-        self.init_query_from_memory = init_query_from_memory
-        self.key_from_image = key_from_image
         # guidance (memory) encoder: mask -> P2 width, added to P2
         self.mask_encoder = nn.Conv2d(1, in_channels, 7, padding=3)
         self.memory_encoder = stride16_encoder(in_channels, memory_channels)
-        self.memory_key = (None if key_from_image else nn.Conv2d(
-            memory_channels, key_channels, 1))
+        self.memory_key = self.memory_key_layer(memory_channels, key_channels)
         self.memory_value = nn.Conv2d(memory_channels, value_channels, 1)
         # query encoder: same shape, own weights
         self.query_encoder = stride16_encoder(in_channels, memory_channels)
@@ -188,7 +145,7 @@ class SeqPropHead(BaseModule):
         self.query_value = nn.Conv2d(memory_channels, value_channels, 1)
         # decoder
         self.fuse = nn.Conv2d(
-            2 * value_channels + int(value_with_mask),
+            2 * value_channels + self.extra_value_channels,
             decoder_channels,
             3,
             padding=1)
@@ -196,29 +153,15 @@ class SeqPropHead(BaseModule):
         self.refine3 = RefineBlock(skip_channels[1], decoder_channels)
         self.refine2 = RefineBlock(skip_channels[0], decoder_channels)
         self.predictor = nn.Conv2d(decoder_channels, 2, 3, padding=1)
-        self.prior_prob = prior_prob
         self.loss_prop = MODELS.build(loss_prop)
 
-    def init_weights(self) -> None:
-        """``init_cfg``, then the settings no ``init_cfg`` may undo: the
-        foreground prior and the query encoder copied from the memory's."""
-        super().init_weights()
-        if self.prior_prob is not None:
-            # the 2-class softmax gives p = sigmoid(b1 - b0)
-            with torch.no_grad():
-                self.predictor.bias.copy_(
-                    torch.tensor([0.0,
-                                  bias_init_with_prob(self.prior_prob)]))
-        if self.init_query_from_memory:
-            self._copy_memory_to_query()
+    # the layers a subclass may build otherwise (ScratchSeqPropHead)
+    extra_value_channels = 0  # memory value channels beyond value_channels
 
-    @torch.no_grad()
-    def _copy_memory_to_query(self) -> None:
-        for memory, query in ((self.memory_encoder, self.query_encoder),
-                              (self.memory_key, self.query_key),
-                              (self.memory_value, self.query_value)):
-            if memory is not None:
-                query.load_state_dict(memory.state_dict())
+    def memory_key_layer(self, memory_channels: int,
+                         key_channels: int) -> Optional[nn.Module]:
+        """The memory key conv (None: keys from elsewhere)."""
+        return nn.Conv2d(memory_channels, key_channels, 1)
 
     def encode_memory(self, p2: Tensor,
                       masks: Tensor) -> Tuple[Tensor, Tensor]:
@@ -232,21 +175,21 @@ class SeqPropHead(BaseModule):
 
         Returns:
             tuple[Tensor, Tensor]: Keys (K, Ck, h', w') and values
-            (K, Cv, h', w'), or (K, Cv + 1, h', w') with ``value_with_mask``.
+            (K, Cv, h', w').
         """
+        encoded, _ = self.encode_guidance(p2, masks)
+        return self.memory_key(encoded), self.memory_value(encoded)
+
+    def encode_guidance(self, p2: Tensor,
+                        masks: Tensor) -> Tuple[Tensor, Tensor]:
+        """The memory encoder on P2 plus the encoded masks: (K, Cm, h', w'),
+        and the masks resized to P2 (K, 1, h, w)."""
         masks = F.interpolate(
             masks[:, None].to(p2.dtype),
             size=p2.shape[-2:],
             mode='bilinear',
             align_corners=False)
-        x = self.memory_encoder(p2 + self.mask_encoder(masks))
-        values = self.memory_value(x)
-        if self.value_with_mask:
-            values = torch.cat(
-                [values, F.adaptive_avg_pool2d(masks, x.shape[-2:])], dim=1)
-        if self.key_from_image:
-            return self.query_key(self.query_encoder(p2)), values
-        return self.memory_key(x), values
+        return self.memory_encoder(p2 + self.mask_encoder(masks)), masks
 
     def encode_query(self, p2: Tensor, c2: Tensor,
                      c3: Tensor) -> QueryFeatures:
@@ -266,13 +209,8 @@ class SeqPropHead(BaseModule):
 
     def read_memory(self, memory_keys: Tensor, memory_values: Tensor,
                     query_key: Tensor) -> Tensor:
-        """Space-time memory read: softmax over all memory positions.
-
-        The affinity of memory key k and query key q is ``q.k / sqrt(Ck)``
-        (``affinity='dot'``, the paper) or ``(2 q.k - |k|^2) / sqrt(Ck)``
-        (``affinity='l2'``: the negative squared distance up to a constant
-        per query, so large-norm keys do not draw all the attention) or
-        ``cos(q, k) / temperature`` (``affinity='cosine'``).
+        """Space-time memory read: softmax over all memory positions of
+        :meth:`affinity_logits`.
 
         Args:
             memory_keys (Tensor): (K, Ck, M, h', w').
@@ -282,23 +220,28 @@ class SeqPropHead(BaseModule):
         Returns:
             Tensor: (K, Cv, h', w') read-out.
         """
-        num, key_channels = memory_keys.shape[:2]
+        num = memory_keys.shape[0]
         height, width = query_key.shape[-2:]
         keys = memory_keys.flatten(2).transpose(1, 2)  # (K, M h' w', Ck)
         query = query_key.flatten(2).expand(num, -1, -1)  # (K, Ck, h' w')
-        if self.affinity == 'cosine':
-            keys, query = F.normalize(keys, dim=2), F.normalize(query, dim=1)
-            scale = 1 / self.temperature
-        else:
-            scale = 1 / math.sqrt(key_channels)
-        # scaled before the product: under fp16 autocast the products of
-        # large keys and queries would overflow first
-        affinity = torch.bmm(keys, query * scale)
-        if self.affinity == 'l2':
-            affinity = 2 * affinity - keys.pow(2).sum(2, keepdim=True) * scale
-        affinity = affinity.softmax(dim=1)
+        affinity = self.affinity_logits(keys, query).softmax(dim=1)
         readout = torch.bmm(memory_values.flatten(2), affinity)
         return readout.view(num, -1, height, width)
+
+    def affinity_logits(self, keys: Tensor, query: Tensor) -> Tensor:
+        """The affinity of memory key k and query key q, ``q.k / sqrt(Ck)``
+        (the paper).
+
+        Args:
+            keys (Tensor): (K, N, Ck) memory keys of N positions.
+            query (Tensor): (K, Ck, P) query keys of P positions.
+
+        Returns:
+            Tensor: (K, N, P) logits.
+        """
+        # scaled before the product: under fp16 autocast the products of
+        # large keys and queries would overflow first
+        return torch.bmm(keys, query * (1 / math.sqrt(keys.shape[2])))
 
     def decode(self, readout: Tensor, query: QueryFeatures) -> Tensor:
         """Decode read-outs into foreground probabilities.
