@@ -33,9 +33,9 @@ from torch import Tensor
 
 from mmpr.models.detectors.frame_features import FrameFeatures
 from mmpr.models.heads.seq_prop_head import QueryFeatures
+from mmpr.models.reducers import uncovered_masks
 from mmpr.registry import MODELS
-from mmpr.structures import (InstanceSequences, encode_masks, mask_ious,
-                             rle_boxes)
+from mmpr.structures import InstanceSequences, encode_masks, rle_boxes
 from mmpr.utils import check_arg, count_work, timed_stage
 from .memory_bank import MemoryBank
 from .propose_model import ProposeModel
@@ -72,24 +72,6 @@ def select_key_frames(num_frames: int,
         return [0]
     step = (num_frames - 1) / (num_key_frames - 1)
     return sorted({int(step * k) for k in range(num_key_frames)})
-
-
-def uncovered(masks: Tensor, covered: Tensor, iou_thr: float) -> Tensor:
-    """Indices of the masks whose IoU with every covered mask is below
-    ``iou_thr`` (early reduction).
-
-    Args:
-        masks (Tensor): (O, H, W) bool detections.
-        covered (Tensor): (N, H, W) bool masks already there.
-        iou_thr (float): Mask IoU from which a detection is covered.
-
-    Returns:
-        Tensor: (O', ) indices into ``masks``, ascending.
-    """
-    ious = mask_ious(masks, covered)
-    if not ious.numel():
-        return torch.arange(len(masks), device=masks.device)
-    return torch.nonzero(ious.max(dim=1).values < iou_thr)[:, 0]
 
 
 @dataclass
@@ -320,7 +302,8 @@ class MemoryKPropagator:
         masks = model.detect_key_frame(feats, sample).masks
         if (self.early_reduction is not None and covered is not None
                 and len(masks)):
-            masks = masks[uncovered(masks, covered, self.early_reduction)]
+            masks = masks[uncovered_masks(masks, covered,
+                                          self.early_reduction)]
         if not len(masks):
             return None
         sequences = proposals.add(t, len(masks))

@@ -1,4 +1,4 @@
-from .nms import gaussian_soft_nms, greedy_nms
+from .nms import gaussian_soft_nms, greedy_nms, uncovered_masks
 from .sequence_nms import SequenceNMS
 
-__all__ = ['SequenceNMS', 'gaussian_soft_nms', 'greedy_nms']
+__all__ = ['SequenceNMS', 'gaussian_soft_nms', 'greedy_nms', 'uncovered_masks']

@@ -1,13 +1,18 @@
-"""The suppression steps of Reduce, on precomputed IoU matrices: one greedy
-NMS and one Gaussian soft-NMS, used by the key-frame mask NMS
+"""The suppression steps of Reduce: one greedy NMS and one Gaussian
+soft-NMS on precomputed IoU matrices, used by the key-frame mask NMS
 (:func:`mmpr.models.detectors.mask_nms`) and the sequence NMS
-(:class:`SequenceNMS`).
+(:class:`SequenceNMS`), and the suppression of early reduction
+(:func:`uncovered_masks`).
 
 Shape shorthand: N candidates (masks or sequences).
 """
 from typing import List, Optional
 
 import numpy as np
+import torch
+from torch import Tensor
+
+from mmpr.structures import mask_ious
 
 
 def greedy_nms(ious: np.ndarray,
@@ -63,3 +68,23 @@ def gaussian_soft_nms(scores: np.ndarray, ious: np.ndarray, sigma: float,
         scores[remaining] *= np.exp(-ious[best, remaining]**2 / sigma)
         remaining = remaining[scores[remaining] >= score_thr]
     return out
+
+
+def uncovered_masks(masks: Tensor, covered: Tensor, iou_thr: float) -> Tensor:
+    """Indices of the masks whose IoU with every covered mask is below
+    ``iou_thr``: early reduction, where a key-frame detection that a
+    propagated sequence covers starts no sequence (the sequence NMS would
+    keep one of the two).
+
+    Args:
+        masks (Tensor): (N, H, W) bool detections.
+        covered (Tensor): (M, H, W) bool masks already there.
+        iou_thr (float): Mask IoU from which a detection is covered.
+
+    Returns:
+        Tensor: (N', ) indices into ``masks``, ascending.
+    """
+    ious = mask_ious(masks, covered)
+    if not ious.numel():
+        return torch.arange(len(masks), device=masks.device)
+    return torch.nonzero(ious.max(dim=1).values < iou_thr)[:, 0]

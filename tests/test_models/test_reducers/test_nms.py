@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
+import torch
 
-from mmpr.models.reducers import gaussian_soft_nms, greedy_nms
+from mmpr.models.reducers import gaussian_soft_nms, greedy_nms, uncovered_masks
 
 
 def test_greedy_nms_by_score_or_in_order():
@@ -28,3 +29,15 @@ def test_gaussian_soft_nms():
     assert out[2] == -1  # below the floor
     assert (gaussian_soft_nms(
         np.array([0.9, 0.8, 0.7]), np.eye(3), 0.5, 0.0, 2) >= 0).sum() == 2
+
+
+def test_uncovered_masks_are_those_no_covered_mask_overlaps_enough():
+    masks = torch.zeros(3, 4, 4, dtype=torch.bool)
+    masks[0, :2] = True  # 8 pixels
+    masks[1, 2:] = True
+    masks[2, :, :1] = True
+    covered = torch.zeros(1, 4, 4, dtype=torch.bool)
+    covered[0, :2, :3] = True  # IoU 6 / 8 with mask 0, 2 / 8 with mask 2
+    assert uncovered_masks(masks, covered, 0.5).tolist() == [1, 2]
+    assert uncovered_masks(masks, covered, 0.2).tolist() == [1]
+    assert uncovered_masks(masks, covered[:0], 0.5).tolist() == [0, 1, 2]
