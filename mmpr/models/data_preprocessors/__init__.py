@@ -1,3 +1,3 @@
-from .video_data_preprocessor import VideoDataPreprocessor
+from .video_data_preprocessor import NormalisedFrames, VideoDataPreprocessor
 
-__all__ = ['VideoDataPreprocessor']
+__all__ = ['NormalisedFrames', 'VideoDataPreprocessor']

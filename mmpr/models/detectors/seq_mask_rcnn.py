@@ -73,10 +73,10 @@ class SeqMaskRCNN(TwoStageDetector):
             (default) or ``'torch'`` (the authors'; see
             :func:`mmpr.structures.resize_rle`).
         data_preprocessor (dict, optional): A :class:`VideoDataPreprocessor`
-            with ``pad_mask=True``: at test time it leaves the video uint8,
-            and :meth:`extract_frame_feats` normalises one frame at a time
-            (mmdet's ``TrackDataPreprocessor`` works too, normalising the
-            whole video at once).
+            with ``pad_mask=True``: at test time it leaves the video uint8
+            and normalises each frame when it is read (mmdet's
+            ``TrackDataPreprocessor`` works too, normalising the whole video
+            at once).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -124,14 +124,8 @@ class SeqMaskRCNN(TwoStageDetector):
 
         Args:
             imgs (Tensor): (N, C, H, W) float frames, normalised and padded
-                (training); or (N, C, h, w) uint8 frames of a test video as
-                :class:`VideoDataPreprocessor` leaves them, on any device,
-                which its ``preprocess_frames`` normalises, pads and moves to
-                the model's device first.
+                (at test time as :class:`NormalisedFrames` gives them).
         """
-        if imgs.dtype == torch.uint8:
-            with timed_stage('preprocessing', self.data_preprocessor.device):
-                imgs = self.data_preprocessor.preprocess_frames(imgs)
         with timed_stage('backbone', imgs.device):
             stages = self.backbone(imgs)
             return FrameFeatures(
@@ -407,10 +401,10 @@ class SeqMaskRCNN(TwoStageDetector):
         """Instance sequences of one whole video.
 
         Args:
-            inputs (Tensor | list): One video: [(T, C, h, w) uint8 frames],
-                or [T (C, h, w) uint8 frames read on demand], as
-                :class:`VideoDataPreprocessor` leaves it at test time; or
-                (1, T, C, H, W) normalised, padded float frames.
+            inputs (Tensor | list): One video of normalised, padded float
+                frames: [:class:`NormalisedFrames`] (T frames normalised when
+                read), as :class:`VideoDataPreprocessor` gives it at test
+                time, or (1, T, C, H, W).
             data_samples (list[TrackDataSample]): Its frames.
             rescale (bool): Masks at the original frame size (else at the
                 resized input size). Defaults to True.

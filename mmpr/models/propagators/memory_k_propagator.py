@@ -12,7 +12,7 @@ encoding and the decoder's skip features once per frame and pass, shared by
 all key frames and instances, and the decoding of all instances of all key
 frames propagating into a frame runs as one batch (in chunks that bound the
 memory). Masks are kept as RLE on the CPU. The frames are read one at a
-time (uint8, normalised by the model right before its backbone), and each
+time (normalised as they are read: :class:`NormalisedFrames`), and each
 memory is a :class:`MemoryBank` allocated once for the entries the schedule
 gives it (``max_memory`` bounds them: the long-video setting). (The
 authors' cost model, the whole video's features cached and each key frame
@@ -41,8 +41,8 @@ from .memory_bank import MemoryBank
 from .propose_model import ProposeModel
 from .sequence_proposals import SequenceProposals
 
-# the frames of a video: (T, C, H, W), or T (C, H, W) read on demand; uint8
-# (normalised by the model) or float (normalised, padded)
+# the normalised, padded float frames of a video: (T, C, H, W), or T
+# (C, H, W) read on demand (NormalisedFrames)
 Frames = Union[Tensor, Sequence[Tensor]]
 
 
@@ -217,10 +217,9 @@ class MemoryKPropagator:
         Args:
             model (ProposeModel): The model whose steps are run (a
                 :class:`SeqMaskRCNN`).
-            frames (Tensor | Sequence[Tensor]): (T, C, h, w) uint8 frames
-                (or T (C, h, w) frames read on demand), which the model's
-                ``extract_frame_feats`` normalises and pads one at a time;
-                or (T, C, H, W) float frames, normalised and padded.
+            frames (Tensor | Sequence[Tensor]): (T, C, H, W) normalised,
+                padded float frames, or T (C, H, W) frames read on demand
+                (:class:`NormalisedFrames`).
             frame_samples (list[DetDataSample]): Per frame metainfo
                 (``img_shape``, ``batch_input_shape``, ...).
 

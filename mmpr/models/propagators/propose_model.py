@@ -28,7 +28,7 @@ class ProposeModel(Protocol):
         """C."""
 
     def extract_frame_feats(self, imgs: Tensor) -> FrameFeatures:
-        """Features of (1, C, h, w) uint8 (or normalised float) frames."""
+        """Features of (1, C, H, W) normalised, padded float frames."""
 
     def detect_key_frame(self, feats: FrameFeatures,
                          sample: DetDataSample) -> InstanceData:

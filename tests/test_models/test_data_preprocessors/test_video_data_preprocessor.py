@@ -8,7 +8,7 @@ from mmdet.structures import DetDataSample, TrackDataSample
 from mmdet.structures.mask import BitmapMasks
 from mmengine.structures import InstanceData
 
-from mmpr.models import VideoDataPreprocessor
+from mmpr.models import NormalisedFrames, VideoDataPreprocessor
 
 # the paper configs' settings: mmdet's Mask R-CNN mean/std, RGB, /32
 SETTINGS = dict(
@@ -43,8 +43,10 @@ def test_test_mode_keeps_the_video_uint8_on_the_cpu():
     data = video_batch()
     frames = data['inputs'][0]
     out = preprocessor(data, training=False)
-    # the very tensor: not normalised, not padded, not copied
-    assert out['inputs'][0] is frames
+    # the very tensor, wrapped: normalised only when a frame is read
+    video = out['inputs'][0]
+    assert isinstance(video, NormalisedFrames) and video.frames is frames
+    assert len(video) == T
     assert frames.dtype == torch.uint8 and frames.device.type == 'cpu'
     for sample in out['data_samples'][0]:
         assert sample.batch_input_shape == (64, 96)
@@ -57,7 +59,7 @@ def test_frames_read_on_demand_are_passed_as_they_are():
     frames = list(data['inputs'][0])  # any sequence of (C, H, W) frames
     data['inputs'] = [frames]
     out = preprocessor(data, training=False)
-    assert out['inputs'][0] is frames
+    assert out['inputs'][0].frames is frames
     assert out['data_samples'][0][0].batch_input_shape == (64, 96)
 
 
@@ -68,11 +70,14 @@ def test_per_frame_normalisation_equals_the_whole_video(chunk):
     expected = whole['inputs'][0]  # (T, 3, 64, 96) float
     preprocessor = VideoDataPreprocessor(**SETTINGS)
     out = preprocessor(data, False)
-    frames = out['inputs'][0]
+    frames = out['inputs'][0].frames
     streamed = torch.cat([
         preprocessor.preprocess_frames(frames[t:t + chunk])
         for t in range(0, T, chunk)
     ])
+    # as the model reads them: one normalised frame at a time
+    assert torch.equal(
+        torch.stack([out['inputs'][0][t] for t in range(T)]), expected)
     assert streamed.dtype == torch.float32
     assert streamed.is_contiguous()
     assert torch.equal(streamed, expected)  # bit for bit
