@@ -3,16 +3,13 @@
 # (the authors' configs: lr 3.33e-5 for YouTube-VIS and 3.33e-4 for
 # DAVIS-UVOS, / 10 after epoch 2 of 4); their linear warm-up over 10
 # iterations from a third of it is kept. Momentum, weight decay and gradient
-# clipping as the main stage (main_4e.py).
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=5)
+# clipping as the main stage.
+_base_ = './main_4e.py'
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=5e-5, momentum=0.9, weight_decay=1e-4),
-    clip_grad=dict(max_norm=35, norm_type=2))
+train_cfg = dict(max_epochs=5)
+optim_wrapper = dict(optimizer=dict(lr=5e-5))
 param_scheduler = [
     dict(
         type='LinearLR', start_factor=1.0 / 3, by_epoch=False, begin=0, end=10)
 ]
 # lr 5e-5 is for the authors' batch; --auto-scale-lr rescales it
-auto_scale_lr = dict(enable=False, base_batch_size=20)
