@@ -12,89 +12,60 @@ import mmdet.registry as mmdet_registry
 import mmengine.registry as mmengine_registry
 from mmengine.registry import Registry
 
-RUNNERS = Registry(
-    'runner', parent=mmdet_registry.RUNNERS, locations=['mmdet.engine.runner'])
-RUNNER_CONSTRUCTORS = Registry(
-    'runner constructor',
-    parent=mmdet_registry.RUNNER_CONSTRUCTORS,
-    locations=['mmdet.engine.runner'])
-LOOPS = Registry(
-    'loop',
-    parent=mmdet_registry.LOOPS,
-    locations=['mmdet.engine.runner', 'mmpr.engine'])
-HOOKS = Registry(
-    'hook',
-    parent=mmdet_registry.HOOKS,
-    locations=['mmdet.engine.hooks', 'mmpr.engine'])
-STRATEGIES = Registry('strategy', parent=mmengine_registry.STRATEGIES)
 
-DATASETS = Registry(
-    'dataset',
-    parent=mmdet_registry.DATASETS,
-    locations=['mmdet.datasets', 'mmpr.datasets'])
-DATA_SAMPLERS = Registry(
-    'data sampler',
-    parent=mmdet_registry.DATA_SAMPLERS,
-    locations=['mmdet.datasets.samplers', 'mmpr.datasets'])
-TRANSFORMS = Registry(
-    'transform',
-    parent=mmdet_registry.TRANSFORMS,
-    locations=['mmdet.datasets.transforms', 'mmpr.datasets'])
+def _child(name: str, parent: Registry, *locations: str) -> Registry:
+    """The mmpr node ``name`` under mmdet's (or mmengine's) ``parent``,
+    importing ``locations`` to find the modules registered in it."""
+    return Registry(name, parent=parent, locations=list(locations))
 
-MODELS = Registry(
-    'model',
-    parent=mmdet_registry.MODELS,
-    locations=['mmdet.models', 'mmpr.models'])
-MODEL_WRAPPERS = Registry(
-    'model_wrapper',
-    parent=mmdet_registry.MODEL_WRAPPERS,
-    locations=['mmdet.models'])
-WEIGHT_INITIALIZERS = Registry(
-    'weight initializer',
-    parent=mmdet_registry.WEIGHT_INITIALIZERS,
-    locations=['mmdet.models'])
-TASK_UTILS = Registry(
-    'task util',
-    parent=mmdet_registry.TASK_UTILS,
-    locations=['mmdet.models', 'mmpr.models'])
 
-OPTIMIZERS = Registry(
-    'optimizer',
-    parent=mmdet_registry.OPTIMIZERS,
-    locations=['mmdet.engine.optimizers'])
-OPTIM_WRAPPERS = Registry(
-    'optim_wrapper',
-    parent=mmdet_registry.OPTIM_WRAPPERS,
-    locations=['mmdet.engine.optimizers', 'mmpr.engine'])
-OPTIM_WRAPPER_CONSTRUCTORS = Registry(
-    'optimizer constructor',
-    parent=mmdet_registry.OPTIM_WRAPPER_CONSTRUCTORS,
-    locations=['mmdet.engine.optimizers'])
-PARAM_SCHEDULERS = Registry(
-    'parameter scheduler',
-    parent=mmdet_registry.PARAM_SCHEDULERS,
-    locations=['mmdet.engine.schedulers'])
+RUNNERS = _child('runner', mmdet_registry.RUNNERS, 'mmdet.engine.runner')
+RUNNER_CONSTRUCTORS = _child('runner constructor',
+                             mmdet_registry.RUNNER_CONSTRUCTORS,
+                             'mmdet.engine.runner')
+LOOPS = _child('loop', mmdet_registry.LOOPS, 'mmdet.engine.runner',
+               'mmpr.engine')
+HOOKS = _child('hook', mmdet_registry.HOOKS, 'mmdet.engine.hooks',
+               'mmpr.engine')
+STRATEGIES = _child('strategy', mmengine_registry.STRATEGIES)
 
-METRICS = Registry(
-    'metric',
-    parent=mmdet_registry.METRICS,
-    locations=['mmdet.evaluation', 'mmpr.evaluation'])
-EVALUATOR = Registry(
-    'evaluator',
-    parent=mmdet_registry.EVALUATOR,
-    locations=['mmdet.evaluation', 'mmpr.evaluation'])
+DATASETS = _child('dataset', mmdet_registry.DATASETS, 'mmdet.datasets',
+                  'mmpr.datasets')
+DATA_SAMPLERS = _child('data sampler', mmdet_registry.DATA_SAMPLERS,
+                       'mmdet.datasets.samplers', 'mmpr.datasets')
+TRANSFORMS = _child('transform', mmdet_registry.TRANSFORMS,
+                    'mmdet.datasets.transforms', 'mmpr.datasets')
 
-VISUALIZERS = Registry(
-    'visualizer',
-    parent=mmdet_registry.VISUALIZERS,
-    locations=['mmdet.visualization', 'mmpr.visualization'])
-VISBACKENDS = Registry(
-    'vis_backend',
-    parent=mmdet_registry.VISBACKENDS,
-    locations=['mmdet.visualization'])
-LOG_PROCESSORS = Registry(
-    'log_processor',
-    parent=mmdet_registry.LOG_PROCESSORS,
-    locations=['mmdet.engine'])
-INFERENCERS = Registry('inferencer', parent=mmengine_registry.INFERENCERS)
-FUNCTIONS = Registry('function', parent=mmengine_registry.FUNCTIONS)
+MODELS = _child('model', mmdet_registry.MODELS, 'mmdet.models', 'mmpr.models')
+MODEL_WRAPPERS = _child('model_wrapper', mmdet_registry.MODEL_WRAPPERS,
+                        'mmdet.models')
+WEIGHT_INITIALIZERS = _child('weight initializer',
+                             mmdet_registry.WEIGHT_INITIALIZERS,
+                             'mmdet.models')
+TASK_UTILS = _child('task util', mmdet_registry.TASK_UTILS, 'mmdet.models',
+                    'mmpr.models')
+
+OPTIMIZERS = _child('optimizer', mmdet_registry.OPTIMIZERS,
+                    'mmdet.engine.optimizers')
+OPTIM_WRAPPERS = _child('optim_wrapper', mmdet_registry.OPTIM_WRAPPERS,
+                        'mmdet.engine.optimizers', 'mmpr.engine')
+OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer constructor',
+                                    mmdet_registry.OPTIM_WRAPPER_CONSTRUCTORS,
+                                    'mmdet.engine.optimizers')
+PARAM_SCHEDULERS = _child('parameter scheduler',
+                          mmdet_registry.PARAM_SCHEDULERS,
+                          'mmdet.engine.schedulers')
+
+METRICS = _child('metric', mmdet_registry.METRICS, 'mmdet.evaluation',
+                 'mmpr.evaluation')
+EVALUATOR = _child('evaluator', mmdet_registry.EVALUATOR, 'mmdet.evaluation',
+                   'mmpr.evaluation')
+
+VISUALIZERS = _child('visualizer', mmdet_registry.VISUALIZERS,
+                     'mmdet.visualization', 'mmpr.visualization')
+VISBACKENDS = _child('vis_backend', mmdet_registry.VISBACKENDS,
+                     'mmdet.visualization')
+LOG_PROCESSORS = _child('log_processor', mmdet_registry.LOG_PROCESSORS,
+                        'mmdet.engine')
+INFERENCERS = _child('inferencer', mmengine_registry.INFERENCERS)
+FUNCTIONS = _child('function', mmengine_registry.FUNCTIONS)
