@@ -5,7 +5,13 @@
 #   make demo OUT=work_dirs/demo900 \
 #       CONFIG=configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-900i_toy-vis.py
 # Scored on the same toy valid split as the other toy configs.
-_base_ = './seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py'
+_base_ = './seq-mask-rcnn_r18-w32_fpn_1xb2-300i_toy-vis.py'
+
+# the detector on both frames of a pair, as the demo's 300-iteration config
+# (seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py)
+model = dict(
+    train_cfg=dict(
+        detect_guidance_frames=True, rcnn=dict(sampler=dict(num=32))))
 
 max_iters = 900
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
