@@ -71,7 +71,7 @@ class SeqMaskRCNN(TwoStageDetector):
             :func:`multiclass_nms_order`); ``output_resize`` (str): how
             masks are resized to the original frame size, ``'opencv'``
             (default) or ``'torch'`` (the authors'; see
-            :func:`mmpr.structures.resize_rle`).
+            :func:`mmpr.structures.resize_masks`).
         data_preprocessor (dict, optional): A :class:`VideoDataPreprocessor`
             with ``pad_mask=True``: at test time it leaves the video uint8
             and normalises each frame when it is read (mmdet's
