@@ -169,6 +169,30 @@ def toy_root(tmp_path_factory) -> str:
     return root
 
 
+@pytest.fixture(scope='session')
+def toy_layout_root(tmp_path_factory):
+    """``root(version)``: a tiny toy set in a YouTube-VIS version's or OVIS's
+    layout (``'2022'``, ``'ovis'``), written and prepared with the tools as a
+    user would; each is written once per session."""
+    from mmpr.datasets.toy_vis import make_toy_vis
+    roots = {}
+
+    def root(version: str) -> str:
+        if version not in roots:
+            roots[version] = str(tmp_path_factory.mktemp(f'toy_{version}'))
+            make_toy_vis(
+                roots[version], preset='tiny', version=version, davis=False)
+            vis_root = osp.join(
+                roots[version],
+                'ovis' if version == 'ovis' else f'youtube_vis_{version}')
+            done = run_tool('dataset_converters/youtubevis2coco.py', '-i',
+                            vis_root, '--version', version)
+            assert done.returncode == 0, done.stderr
+        return roots[version]
+
+    return root
+
+
 class ToyVideoFiles(NamedTuple):
     """One toy video as arrays, as an mp4 (mp4v) and as a PNG folder."""
     frames: List[np.ndarray]  # T x (H, W, 3) BGR uint8

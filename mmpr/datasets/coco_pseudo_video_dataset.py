@@ -2,19 +2,21 @@
 
 Paper Sec. 4.2: the main-training stage adds COCO images, each turned into a
 three-frame pseudo video by +-30 degree rotations, to the video set. For
-YouTube-VIS only images with categories the video set shares are used; for
-DAVIS-UVOS every image is used and every instance is foreground. This dataset
+YouTube-VIS (and OVIS) only images with categories the video set shares are
+used; for DAVIS-UVOS every image is used and every instance is foreground.
+This dataset
 yields each kept image as a one-frame video; :class:`PseudoVideoSample` and
 :class:`RotateFrame` make the pseudo video in the pipeline.
 """
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import mmengine.fileio as fileio
-from mmdet.datasets import BaseVideoDataset, YouTubeVISDataset
+from mmdet.datasets import BaseVideoDataset
 from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import print_log
 
 from mmpr.registry import DATASETS
+from .youtube_vis_dataset import youtube_vis_classes
 
 # COCO categories that name the same objects as a YouTube-VIS category. Left
 # out on purpose: car -> sedan (2019; sedans are a subset of cars), bird ->
@@ -47,24 +49,43 @@ COCO_TO_YOUTUBE_VIS_2021 = {
     'frisbee': 'flying_disc',
 }
 
-NAMED_MAPPINGS = {
-    'youtube_vis_2019': ('2019', COCO_TO_YOUTUBE_VIS_2019),
-    'youtube_vis_2021': ('2021', COCO_TO_YOUTUBE_VIS_2021),
+# COCO categories that name the same objects as an OVIS category, by the
+# rules above: bird is left out (OVIS labels poultry and parrots apart); car,
+# bus and truck are OVIS's one vehicle class (spelt "Vehical" in its jsons).
+COCO_TO_OVIS = {
+    'person': 'Person',
+    'cat': 'Cat',
+    'dog': 'Dog',
+    'horse': 'Horse',
+    'sheep': 'Sheep',
+    'cow': 'Cow',
+    'elephant': 'Elephant',
+    'bear': 'Bear',
+    'zebra': 'Zebra',
+    'giraffe': 'Giraffe',
+    'bicycle': 'Bicycle',
+    'motorcycle': 'Motorcycle',
+    'airplane': 'Airplane',
+    'boat': 'Boat',
+    'car': 'Vehical',
+    'bus': 'Vehical',
+    'truck': 'Vehical',
 }
 
 
-def youtube_vis_classes(dataset_version: str) -> tuple:
-    """The class names of mmdet's ``YouTubeVISDataset`` of a version.
+def named_mapping(name: str) -> Tuple[tuple, Dict[str, str]]:
+    """The target classes and the COCO category mapping of a video set
+    (``'youtube_vis_2019'``, ``'youtube_vis_2021'`` or ``'ovis'``)."""
+    version = name[len('youtube_vis_'):] if name != 'ovis' else 'ovis'
+    mapping = {
+        '2019': COCO_TO_YOUTUBE_VIS_2019,
+        '2021': COCO_TO_YOUTUBE_VIS_2021,
+        'ovis': COCO_TO_OVIS,
+    }[version]
+    return youtube_vis_classes(version), mapping
 
-    mmdet sets them on the class that calls ``set_dataset_classes``, so a
-    throwaway subclass reads them without touching mmdet's class.
-    """
 
-    class _Classes(YouTubeVISDataset):
-        pass
-
-    _Classes.set_dataset_classes(dataset_version)
-    return _Classes.METAINFO['classes']
+NAMED_MAPPINGS = ('youtube_vis_2019', 'youtube_vis_2021', 'ovis')
 
 
 @DATASETS.register_module()
@@ -86,9 +107,9 @@ class CocoPseudoVideoDataset(BaseVideoDataset):
         class_mapping (dict | str, optional): How COCO categories become the
             target classes ``metainfo['classes']``: a dict
             ``{coco category name: target class name}`` (e.g.
-            :data:`COCO_TO_YOUTUBE_VIS_2019`); ``'youtube_vis_2019'`` or
-            ``'youtube_vis_2021'``: the built-in mapping, and the classes of
-            that YouTube-VIS version when ``metainfo`` names none;
+            :data:`COCO_TO_YOUTUBE_VIS_2019`); ``'youtube_vis_2019'``,
+            ``'youtube_vis_2021'`` or ``'ovis'``: the built-in mapping, and
+            the classes of that video set when ``metainfo`` names none;
             ``'foreground'``: every COCO
             category becomes the single target class (DAVIS-UVOS); None:
             categories whose name is a target class. Defaults to None.
@@ -104,11 +125,10 @@ class CocoPseudoVideoDataset(BaseVideoDataset):
                  class_mapping: Optional[Union[Dict[str, str], str]] = None,
                  **kwargs) -> None:
         if isinstance(class_mapping, str) and class_mapping in NAMED_MAPPINGS:
-            version, class_mapping = NAMED_MAPPINGS[class_mapping]
+            classes, class_mapping = named_mapping(class_mapping)
             metainfo = kwargs.get('metainfo') or {}
             kwargs['metainfo'] = dict(
-                metainfo,
-                classes=metainfo.get('classes', youtube_vis_classes(version)))
+                metainfo, classes=metainfo.get('classes', classes))
         elif isinstance(class_mapping, str) and class_mapping != 'foreground':
             raise ValueError(
                 'class_mapping must be a dict, None, \'foreground\', '

@@ -89,12 +89,18 @@ def test_config_builds_what_its_name_says(config):
         # a video set with COCO pseudo videos
         assert [d.type
                 for d in train_datasets(cfg)][0] == 'CocoPseudoVideoDataset'
-    for year in ('2019', '2021'):
+    # the version tested, and trained on (2022 keeps the 2021 train set)
+    for year, train_year in (('2019', '2019'), ('2021', '2021'), ('2022',
+                                                                  '2021')):
         if name.dataset.startswith('youtubevis' + year):
-            for dataset in (cfg.test_dataloader.dataset,
-                            train_datasets(cfg)[-1]):
-                assert dataset.dataset_version == year
-                assert year in dataset.ann_file
+            for dataset, version in ((cfg.test_dataloader.dataset, year),
+                                     (train_datasets(cfg)[-1], train_year)):
+                assert dataset.dataset_version == version
+                assert version in dataset.ann_file
+    if name.dataset.startswith('ovis'):
+        for dataset in (cfg.test_dataloader.dataset, train_datasets(cfg)[-1]):
+            assert dataset.type == 'OVISDataset'
+            assert 'ovis' in dataset.ann_file
     if name.dataset.startswith('davis-uvos'):
         assert cfg.test_dataloader.dataset.type == 'DAVISUVOSDataset'
         assert cfg.test_evaluator.type == 'DAVISUVOSMetric'

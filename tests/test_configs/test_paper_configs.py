@@ -76,8 +76,10 @@ def test_paper_stage_schedule(config):
         assert node == pytest.approx(value), key
 
 
-@pytest.mark.parametrize(
-    'config', [c for c in PAPER_CONFIGS if ConfigName.of(c).stage == 'ft'])
+@pytest.mark.parametrize('config', [
+    c for c in PAPER_CONFIGS if ConfigName.of(c).stage == 'ft'
+    and osp.isfile(osp.join(REPO_ROOT, main_stage_of(c)))
+])
 def test_fine_tuning_continues_its_main_stage(config):
     """Same model and video set as the main stage, without COCO (the
     pipeline may change: DAVIS-UVOS fine-tunes at 854x480); it starts from
@@ -90,6 +92,25 @@ def test_fine_tuning_continues_its_main_stage(config):
     assert ft.test_dataloader == main.test_dataloader
     assert ft.test_evaluator == main.test_evaluator
     assert ft.load_from is None
+
+
+@pytest.mark.parametrize('config',
+                         [c for c in PAPER_CONFIGS if 'youtubevis2022' in c])
+def test_youtubevis2022_trains_as_2021(config):
+    """YouTube-VIS 2022 keeps the 2021 classes and train set: its leaves
+    train as their 2021 leaves and differ in the test set, the metric's
+    short/long split and the bounded memory only."""
+    leaf_2022 = Config.fromfile(osp.join(REPO_ROOT, config))
+    leaf_2021 = Config.fromfile(
+        osp.join(REPO_ROOT, config.replace('2022', '2021')))
+    for key in ('train_dataloader', 'train_cfg', 'optim_wrapper',
+                'param_scheduler', 'load_from'):
+        assert leaf_2022[key] == leaf_2021[key], key
+    assert leaf_2022.model.propagator.pop('max_memory') is not None
+    leaf_2021.model.propagator.pop('max_memory')
+    assert leaf_2022.model == leaf_2021.model
+    assert leaf_2022.test_evaluator.long_video_frames == 36
+    assert leaf_2022.test_dataloader.dataset.dataset_version == '2022'
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from mmdet.datasets import CocoDataset, YouTubeVISDataset
+from mmdet.datasets import CocoDataset
 from mmdet.datasets.samplers import TrackImgSampler
 from mmengine.registry import DefaultScope
 
-from mmpr.datasets import (COCO_TO_YOUTUBE_VIS_2019, COCO_TO_YOUTUBE_VIS_2021,
-                           CocoPseudoVideoDataset)
+from mmpr.datasets import (COCO_TO_OVIS, COCO_TO_YOUTUBE_VIS_2019,
+                           COCO_TO_YOUTUBE_VIS_2021, CocoPseudoVideoDataset,
+                           youtube_vis_classes)
 from mmpr.datasets.toy_vis import COCO_CATEGORY_IDS, PRESETS, VIDEO_CLASSES
 from mmpr.registry import DATASETS
 
@@ -156,19 +157,28 @@ def test_bad_arguments(toy_root, kwargs, error, message):
 @pytest.mark.parametrize('mapping, version', [
     (COCO_TO_YOUTUBE_VIS_2019, '2019'),
     (COCO_TO_YOUTUBE_VIS_2021, '2021'),
+    (COCO_TO_OVIS, 'ovis'),
 ])
-def test_youtube_vis_mappings(mapping, version):
-    YouTubeVISDataset.set_dataset_classes(version)
-    youtube_vis = YouTubeVISDataset.METAINFO['classes']
+def test_coco_mappings(mapping, version):
+    """COCO's category names onto the video set's class names."""
     assert set(mapping) <= set(CocoDataset.METAINFO['classes'])
-    assert set(mapping.values()) <= set(youtube_vis)
-    assert len(set(mapping.values())) == len(mapping)
-    assert mapping['motorcycle'] == 'motorbike'
-    assert mapping['tennis racket'] == 'tennis_racket'
+    assert set(mapping.values()) <= set(youtube_vis_classes(version))
     assert 'mouse' not in mapping  # a computer mouse in COCO
+    assert 'bird' not in mapping  # COCO birds hold what the sets label apart
+    if version == 'ovis':  # one vehicle class
+        assert {mapping[name]
+                for name in ('car', 'bus', 'truck')} == {'Vehical'}
+    else:
+        assert len(set(mapping.values())) == len(mapping)
+        assert mapping['motorcycle'] == 'motorbike'
+        assert mapping['tennis racket'] == 'tennis_racket'
 
 
-def test_named_mapping_brings_the_youtube_vis_classes(tmp_path):
+@pytest.mark.parametrize('mapping, classes, motorcycle',
+                         [('youtube_vis_2019', 40, 'motorbike'),
+                          ('ovis', 25, 'Motorcycle')])
+def test_named_mapping_brings_the_video_set_classes(tmp_path, mapping, classes,
+                                                    motorcycle):
     categories = [
         dict(id=i + 1, name=name)
         for i, name in enumerate(CocoDataset.METAINFO['classes'])
@@ -194,11 +204,11 @@ def test_named_mapping_brings_the_youtube_vis_classes(tmp_path):
             dict(
                 type='CocoPseudoVideoDataset',
                 ann_file=str(tmp_path / 'instances.json'),
-                class_mapping='youtube_vis_2019'))
-    classes = dataset.metainfo['classes']
-    assert len(classes) == 40 and classes[0] == 'person'
+                class_mapping=mapping))
+    names = dataset.metainfo['classes']
+    assert len(names) == classes and names[0].lower() == 'person'
     instances = dataset.get_data_info(0)['images'][0]['instances']
-    assert [classes[i['bbox_label']] for i in instances] == ['motorbike']
+    assert [names[i['bbox_label']] for i in instances] == [motorcycle]
 
 
 def test_pipeline_packs_rotated_pairs(toy_root):

@@ -191,7 +191,7 @@ def test_without_davis(tmp_path):
 
 @pytest.mark.parametrize('kwargs, message', [
     (dict(preset='huge'), 'unknown toy preset'),
-    (dict(version='2020'), "version must be '2019' or '2021'"),
+    (dict(version='2020'), "version must be '2019', '2021', '2022' or 'ovis'"),
     (dict(overrides=dict(max_instances=2)), 'max_instances must be'),
 ])
 def test_bad_arguments(tmp_path, kwargs, message):

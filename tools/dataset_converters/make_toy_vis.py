@@ -1,4 +1,5 @@
-"""Write the synthetic toy VIS set (YouTube-VIS, COCO and DAVIS layouts).
+"""Write the synthetic toy VIS set (YouTube-VIS or OVIS, COCO and DAVIS
+layouts).
 
 Example::
 
@@ -26,8 +27,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--version',
         default='2019',
-        choices=['2019', '2021'],
-        help='YouTube-VIS layout to write')
+        choices=['2019', '2021', '2022', 'ovis'],
+        help='YouTube-VIS or OVIS layout to write (2022 and OVIS: their '
+        'classes; 2022: one long valid video)')
     parser.add_argument('--train-videos', type=int, help='override preset')
     parser.add_argument('--valid-videos', type=int, help='override preset')
     parser.add_argument(

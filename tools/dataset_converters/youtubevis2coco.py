@@ -1,10 +1,14 @@
-"""Prepare a YouTube-VIS download for training and testing with mmpr.
+"""Prepare a YouTube-VIS (2019, 2021, 2022) or OVIS download for training
+and testing with mmpr.
 
 Runs mmdet's own converter (``mmdet/.mim/tools/dataset_converters/
 youtubevis2coco.py``) on every split found under ``--input`` and writes
-``youtube_vis_{version}_{split}.json`` ("CocoVID" files read by mmdet's
-``YouTubeVISDataset``) into ``--output``. Compared with calling mmdet's tool
-directly, this one
+``youtube_vis_{version}_{split}.json``, or ``ovis_{split}.json`` ("CocoVID"
+files read by ``YouTubeVISDataset`` and ``OVISDataset``) into ``--output``.
+The official jsons are found where each download puts them: 2019
+``{split}.json``; 2021 and 2022 ``{split}/instances.json``; OVIS
+``annotations_{split}.json``. Compared with calling mmdet's tool directly,
+this one
 
 - keeps the annotations of every annotated split, not only ``train`` (the
   toy valid split and train/valid splits made for local evaluation are
@@ -17,6 +21,8 @@ Example::
 
     python tools/dataset_converters/youtubevis2coco.py \
         -i data/youtube_vis_2019 --version 2019
+    python tools/dataset_converters/youtubevis2coco.py \
+        -i data/ovis --version ovis
 """
 import argparse
 import contextlib
@@ -32,13 +38,23 @@ from types import ModuleType
 import mmdet
 
 SPLITS = ('train', 'valid', 'test')
+VERSIONS = ('2019', '2021', '2022', 'ovis')
 
 
 def official_json(root: str, version: str, split: str) -> str:
     """Path of a split's official json, as each release lays it out."""
     if version == '2019':
         return osp.join(root, f'{split}.json')
+    if version == 'ovis':
+        return osp.join(root, f'annotations_{split}.json')
     return osp.join(root, split, 'instances.json')
+
+
+def output_name(version: str, split: str) -> str:
+    """File name of a converted split."""
+    if version == 'ovis':
+        return f'ovis_{split}.json'
+    return f'youtube_vis_{version}_{split}.json'
 
 
 def load_mmdet_converter() -> ModuleType:
@@ -84,9 +100,11 @@ def convert_split(converter: ModuleType, path: str, out_dir: str, version: str,
     data = read_official(path)
     annotated = bool(data.get('annotations'))
     mode = 'train' if annotated else split
-    out_path = osp.join(out_dir, f'youtube_vis_{version}_{split}.json')
+    out_path = osp.join(out_dir, output_name(version, split))
+    # mmdet knows the 2019 and 2021 layouts; the others are 2021's
+    mmdet_version = '2019' if version == '2019' else '2021'
     with tempfile.TemporaryDirectory() as tmp:
-        staged = official_json(osp.join(tmp, 'in'), version, mode)
+        staged = official_json(osp.join(tmp, 'in'), mmdet_version, mode)
         os.makedirs(osp.dirname(staged), exist_ok=True)
         os.symlink(osp.abspath(path), staged)
         # mmdet prints per-class counts with ids 1..N after writing the
@@ -101,26 +119,26 @@ def convert_split(converter: ModuleType, path: str, out_dir: str, version: str,
             if complete else contextlib.suppress(KeyError))
         with guard:
             converter.convert_vis(
-                osp.join(tmp, 'in'), osp.join(tmp, 'out'), version, mode)
+                osp.join(tmp, 'in'), osp.join(tmp, 'out'), mmdet_version, mode)
         os.makedirs(out_dir, exist_ok=True)
         shutil.move(
-            osp.join(tmp, 'out', f'youtube_vis_{version}_{mode}.json'),
-            out_path)
+            osp.join(tmp, 'out', output_name(mmdet_version, mode)), out_path)
     return out_path
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description='Convert YouTube-VIS annotations to the CocoVID files '
-        "read by mmdet's YouTubeVISDataset.")
+        description='Convert YouTube-VIS or OVIS annotations to the CocoVID '
+        'files read by YouTubeVISDataset and OVISDataset.')
     parser.add_argument(
         '-i',
         '--input',
         required=True,
-        help='root of the download (holding train.json or train/, ...)')
+        help='root of the download (holding train.json, train/ or '
+        'annotations_train.json, ...)')
     parser.add_argument(
         '-o', '--output', help='output folder (default: INPUT/annotations)')
-    parser.add_argument('--version', required=True, choices=['2019', '2021'])
+    parser.add_argument('--version', required=True, choices=VERSIONS)
     parser.add_argument(
         '--splits',
         nargs='+',
@@ -134,7 +152,7 @@ def main() -> None:
     args = parse_args()
     if not osp.isdir(args.input):
         sys.exit(f'error: input folder {args.input} does not exist; pass '
-                 'the root of the YouTube-VIS download with -i.')
+                 'the root of the YouTube-VIS or OVIS download with -i.')
     out_dir = args.output or osp.join(args.input, 'annotations')
     converter = load_mmdet_converter()
     converted = []

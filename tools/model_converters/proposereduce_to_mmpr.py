@@ -29,7 +29,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from mmpr.datasets.coco_pseudo_video_dataset import youtube_vis_classes
+from mmpr.datasets import youtube_vis_classes
 from mmpr.launch import register_all_modules
 from mmpr.registry import MODELS
 

@@ -5,12 +5,15 @@ and the CPU benchmarks use this one. It is written exactly as the official
 downloads are laid out, so the same preparation steps and loaders as for real
 data run on it:
 
-- YouTube-VIS (2019 or 2021 layout): the official json (``videos`` with
+- YouTube-VIS (2019, 2021 or 2022 layout) or OVIS: the official json
+  (``videos`` with
   ``file_names``; ``annotations`` with per-frame ``segmentations`` as
   uncompressed RLE, ``bboxes`` and ``areas``, ``None`` where the instance is
   absent) and JPEG frame folders, for a train and a valid split; unlike the
   official valid split, the toy valid split is annotated, so it can be scored
-  locally.
+  locally. The 2022 and OVIS layouts name the shapes by the first three
+  classes of those sets (their jsons list all the set's categories), and the
+  2022 valid split ends with one long video (:data:`LONG_VIDEO_FRAMES`).
 - COCO: ``annotations/instances_train2017.json`` (polygons) and
   ``train2017/*.jpg``, with the video categories under COCO-like
   non-contiguous ids plus one category (``star``) that the videos lack, so a
@@ -26,17 +29,22 @@ import json
 import os
 import os.path as osp
 from dataclasses import replace
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence
 
 import cv2
 import numpy as np
 from PIL import Image
 
 from ..davis_uvos_dataset import davis_palette
+from ..youtube_vis_dataset import youtube_vis_classes
 from .scenes import (COCO_CATEGORY_IDS, COCO_CLASSES, MIN_VISIBLE_AREA,
                      PRESETS, SPLIT_CODES, VIDEO_CLASSES, ToyVideo, ToyVISSize,
                      draw_background, mask_bbox, mask_polygons, render_frame,
                      shape_polygon, uncompressed_rle)
+
+# YouTube-VIS 2019 and 2021 videos have at most 36 frames; the toy 2022 valid
+# split's last video is longer (a long video of the 2022 protocol)
+LONG_VIDEO_FRAMES = 40
 
 
 def _write_jpeg(path: str, image: np.ndarray) -> None:
@@ -49,8 +57,19 @@ def write_videos(out_dir: str,
                  size: ToyVISSize,
                  seed: int,
                  first_video_id: int = 1,
-                 first_track_id: int = 1) -> dict:
-    """Render one split's videos into ``out_dir/JPEGImages``.
+                 first_track_id: int = 1,
+                 class_names: Sequence[str] = VIDEO_CLASSES,
+                 frames_dir: str = 'JPEGImages',
+                 last_video_frames: Optional[int] = None) -> dict:
+    """Render one split's videos into ``out_dir/frames_dir``.
+
+    Args:
+        class_names (Sequence[str]): The json's categories (ids 1..N); the
+            shapes take the first three. Defaults to the shapes' names.
+        frames_dir (str): Folder of the frame folders under ``out_dir``
+            (OVIS: ``''``). Defaults to ``'JPEGImages'``.
+        last_video_frames (int, optional): Frames of the last video instead
+            of the preset's range.
 
     Returns:
         dict: The split in the official YouTube-VIS json format.
@@ -59,17 +78,21 @@ def write_videos(out_dir: str,
     videos, annotations = [], []
     track_id = first_track_id
     for index in range(num_videos):
+        video_size = size
+        if last_video_frames and index == num_videos - 1:
+            video_size = replace(size, frames=(last_video_frames, ) * 2)
         video = ToyVideo.draw(
-            np.random.default_rng([seed, SPLIT_CODES[split], index]), size)
+            np.random.default_rng([seed, SPLIT_CODES[split], index]),
+            video_size)
         name, num_frames, tracks = video.name, video.num_frames, video.tracks
         video_id = first_video_id + index
         file_names = [f'{name}/{5 * t:05d}.jpg' for t in range(num_frames)]
-        os.makedirs(osp.join(out_dir, 'JPEGImages', name), exist_ok=True)
+        os.makedirs(osp.join(out_dir, frames_dir, name), exist_ok=True)
         per_track = [
             dict(segmentations=[], bboxes=[], areas=[]) for _ in tracks
         ]
         for file_name, (image, visible) in zip(file_names, video.frames()):
-            _write_jpeg(osp.join(out_dir, 'JPEGImages', file_name), image)
+            _write_jpeg(osp.join(out_dir, frames_dir, file_name), image)
             for record, mask in zip(per_track, visible):
                 area = int(mask.sum())
                 present = area >= MIN_VISIBLE_AREA
@@ -108,7 +131,7 @@ def write_videos(out_dir: str,
         videos=videos,
         categories=[
             dict(supercategory='shape', id=i + 1, name=name)
-            for i, name in enumerate(VIDEO_CLASSES)
+            for i, name in enumerate(class_names)
         ],
         annotations=annotations)
 
@@ -230,6 +253,23 @@ def _dump(obj: dict, path: str) -> None:
         json.dump(obj, f)
 
 
+def _layout(version: str) -> dict:
+    """Where a version's download puts things, and its categories."""
+    if version not in ('2019', '2021', '2022', 'ovis'):
+        raise ValueError("version must be '2019', '2021', '2022' or 'ovis', "
+                         f'got {version!r}')
+    return dict(
+        root='ovis' if version == 'ovis' else f'youtube_vis_{version}',
+        frames_dir='' if version == 'ovis' else 'JPEGImages',
+        json={
+            '2019': '{split}.json',
+            'ovis': 'annotations_{split}.json'
+        }.get(version, osp.join('{split}', 'instances.json')),
+        class_names=(VIDEO_CLASSES if version in ('2019', '2021') else
+                     youtube_vis_classes(version)),
+        long_video=LONG_VIDEO_FRAMES if version == '2022' else None)
+
+
 def make_toy_vis(out_dir: str,
                  preset: str = 'tiny',
                  seed: int = 0,
@@ -238,8 +278,10 @@ def make_toy_vis(out_dir: str,
                  davis: bool = True) -> Dict[str, str]:
     """Write the toy YouTube-VIS, COCO and DAVIS sets under ``out_dir``.
 
-    Layout (``version='2019'``; ``'2021'`` puts each split's json at
-    ``{split}/instances.json`` as the 2021 download does)::
+    Layout (``version='2019'``; ``'2021'`` and ``'2022'`` put each split's
+    json at ``{split}/instances.json`` as those downloads do; ``'ovis'``
+    writes ``ovis/annotations_{split}.json`` and
+    ``ovis/{split}/<video>/<frame>.jpg``)::
 
         out_dir/youtube_vis_2019/{train,valid}.json
         out_dir/youtube_vis_2019/{train,valid}/JPEGImages/<video>/<frame>.jpg
@@ -253,7 +295,8 @@ def make_toy_vis(out_dir: str,
         out_dir (str): Root folder to write into.
         preset (str): A key of :data:`PRESETS`.
         seed (int): Random seed; equal arguments write equal files.
-        version (str): YouTube-VIS layout, ``'2019'`` or ``'2021'``.
+        version (str): ``'2019'``, ``'2021'``, ``'2022'`` (the 2021 layout,
+            the 2022 classes, one long valid video) or ``'ovis'``.
         overrides (dict, optional): Fields of :class:`ToyVISSize` to change.
         davis (bool): Write the DAVIS set too (about half the writing time).
             Defaults to True.
@@ -265,16 +308,18 @@ def make_toy_vis(out_dir: str,
     if preset not in PRESETS:
         raise ValueError(f'unknown toy preset {preset!r}; choose one of '
                          f'{sorted(PRESETS)}')
-    if version not in ('2019', '2021'):
-        raise ValueError(f"version must be '2019' or '2021', got {version!r}")
+    layout = _layout(version)
     size = replace(PRESETS[preset], **(overrides or {}))
     if size.max_instances < 3:
         raise ValueError('max_instances must be at least 3 (the scripted '
                          f'roles need 3), got {size.max_instances}')
-    vis_root = osp.join(out_dir, f'youtube_vis_{version}')
+    vis_root = osp.join(out_dir, layout['root'])
+    options = dict(
+        class_names=layout['class_names'], frames_dir=layout['frames_dir'])
     written = {}
     train = write_videos(
-        osp.join(vis_root, 'train'), 'train', size.train_videos, size, seed)
+        osp.join(vis_root, 'train'), 'train', size.train_videos, size, seed,
+        **options)
     # ids continue across splits, as in a split of one official train set
     valid = write_videos(
         osp.join(vis_root, 'valid'),
@@ -283,11 +328,11 @@ def make_toy_vis(out_dir: str,
         size,
         seed,
         first_video_id=size.train_videos + 1,
-        first_track_id=len(train['annotations']) + 1)
+        first_track_id=len(train['annotations']) + 1,
+        last_video_frames=layout['long_video'],
+        **options)
     for split, data in (('train', train), ('valid', valid)):
-        path = (
-            osp.join(vis_root, f'{split}.json') if version == '2019' else
-            osp.join(vis_root, split, 'instances.json'))
+        path = osp.join(vis_root, layout['json'].format(split=split))
         _dump(data, path)
         written[f'youtube_vis_{split}'] = path
     coco_root = osp.join(out_dir, 'coco')

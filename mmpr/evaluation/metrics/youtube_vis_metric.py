@@ -26,6 +26,11 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
     format); AP/AR are computed unless ``format_only`` (valid and test splits
     without annotations).
 
+    With ``long_video_frames`` AP/AR are also reported apart for the short
+    videos (at most that many frames, ``short_videos/segm_mAP``, ...) and the
+    long ones (``long_videos/...``), as YouTube-VIS 2022 scores its valid set
+    (its short videos are 2021's, at most 36 frames; its long videos longer).
+
     It also fixes three failures of mmdet 3.3's metric: numpy 2 has no
     ``np.float`` (fixed for ``ytviseval`` by :mod:`mmpr.compat`); a second
     ``evaluate()`` raised ``KeyError: 'images'`` (youtube_vis_metric.py:406);
@@ -39,6 +44,8 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
             Defaults to 0.05.
         metric_items (list[str], optional): Defaults to AP, AP50, AP75,
             AR@1 and AR@10.
+        long_video_frames (int, optional): Videos of more frames are long;
+            None scores all videos together only. Defaults to None.
         **kwargs: :class:`mmdet.evaluation.YouTubeVISMetric` arguments
             (``outfile_prefix``, ``format_only``, ...).
     """
@@ -49,6 +56,7 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
                  metric_items: Optional[Sequence[str]] = ('mAP', 'mAP_50',
                                                           'mAP_75', 'AR@1',
                                                           'AR@10'),
+                 long_video_frames: Optional[int] = None,
                  **kwargs) -> None:
         if record_mode not in ('category', 'sequence'):
             raise ValueError("record_mode must be 'category' or 'sequence', "
@@ -58,6 +66,7 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
             **kwargs)
         self.record_mode = record_mode
         self.category_score_thr = category_score_thr
+        self.long_video_frames = long_video_frames
 
     def process(self, data_batch: dict, data_samples: Sequence) -> None:
         """Format the ground truth and predictions of whole videos.
@@ -99,11 +108,52 @@ class YouTubeVISMetric(MMDetYouTubeVISMetric):
             (sequences.to_records(frames[0].video_id,
                                   threshold), self._format_one_video_gts(gts)))
 
+    def _format_one_video_gts(self, gt_dicts: Sequence[dict]) -> List[dict]:
+        """mmdet's formatting of a video's ground truth; the video's entry
+        also keeps its length (for ``long_video_frames``)."""
+        annotations = super()._format_one_video_gts(gt_dicts)
+        self._vis_meta_info['videos'][-1]['length'] = gt_dicts[0][
+            'video_length']
+        return annotations
+
     def compute_metrics(self, results: List) -> Dict[str, float]:
-        """Write the results (with ``outfile_prefix``), then compute AP/AR,
-        or zeros when the model predicted nothing."""
+        """AP/AR of all videos, and with ``long_video_frames`` of the short
+        and the long videos apart.
+
+        Args:
+            results (list[tuple]): (records, ground truth) of each video, in
+                the order of ``self._vis_meta_info['videos']``.
+        """
+        metrics = self.compute_subset_metrics(results)
+        if self.long_video_frames is None or self.format_only:
+            return metrics
+        videos = self._vis_meta_info['videos']
+        for subset in ('short', 'long'):
+            kept = [(result, video) for result, video in zip(results, videos)
+                    if (video['length'] > self.long_video_frames) == (
+                        subset == 'long')]
+            if not kept:
+                continue
+            self._vis_meta_info['videos'] = [video for _, video in kept]
+            try:
+                subset_metrics = self.compute_subset_metrics(
+                    [result for result, _ in kept], save=False)
+            finally:
+                self._vis_meta_info['videos'] = videos
+            metrics.update({
+                f'{subset}_videos/{key}': value
+                for key, value in subset_metrics.items()
+            })
+        return metrics
+
+    def compute_subset_metrics(self,
+                               results: List,
+                               save: bool = True) -> Dict[str, float]:
+        """Write the results (with ``outfile_prefix`` and ``save``), then
+        compute AP/AR of the videos in ``results``, or zeros when the model
+        predicted nothing."""
         predictions = self.format_preds([pred for pred, _ in results])
-        if self.outfile_prefix is not None and not self.format_only:
+        if save and self.outfile_prefix is not None and not self.format_only:
             self.save_pred_results(predictions)
         if self.format_only or predictions:
             return super().compute_metrics(results)

@@ -172,3 +172,37 @@ def test_records_per_category_or_sequence(valid_videos, mode, threshold,
     records, _ = metric.results[0]
     assert len(records) == len(video.pred_sequences) * len(categories)
     assert sorted({r['category_id'] for r in records}) == categories
+
+
+def test_youtube_vis_2022_scores_short_and_long_videos_apart(
+        toy_layout_root, repo_root):
+    """The 2022 leaf's test set and metric on the toy 2022 layout (its last
+    valid video is long): ground truth predicted on the short videos only
+    scores 1 there and 0 on the long one."""
+    cfg = Config.fromfile(
+        osp.join(repo_root, 'configs', 'seq_mask_rcnn',
+                 'seq-mask-rcnn_r50_fpn_4xb5-ft-5e_youtubevis2022.py'))
+    cfg.test_dataloader.dataset.data_root = osp.join(
+        toy_layout_root('2022'), 'youtube_vis_2022')
+    with DefaultScope.overwrite_default_scope('mmpr'):
+        dataset = DATASETS.build(cfg.test_dataloader.dataset)
+        evaluator = Evaluator(
+            dict(
+                cfg.test_evaluator,
+                format_only=False,
+                metric_items=METRIC_ITEMS))
+    evaluator.dataset_meta = dataset.metainfo
+    lengths = []
+    for index in range(len(dataset)):
+        video = dataset[index]['data_samples']
+        lengths.append(len(video))
+        short = len(video) <= cfg.test_evaluator.long_video_frames
+        evaluator.process(
+            data_samples=[with_predictions(video, perfect=short)],
+            data_batch=None)
+    assert max(lengths) > 36 >= min(lengths)  # one long video, short ones
+    scores = evaluator.evaluate(len(dataset))
+    for item in METRIC_ITEMS:
+        assert scores[f'youtube_vis/short_videos/segm_{item}'] == 1.0
+        assert scores[f'youtube_vis/long_videos/segm_{item}'] == 0.0
+    assert 0 < scores['youtube_vis/segm_mAP'] < 1
