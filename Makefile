@@ -13,7 +13,7 @@ CONFIG ?=  # make demo's toy config; empty: tools/toy_demo.sh's default
 PRESET ?= small
 LINT_PATHS := mmpr configs tools tests setup.py
 
-.PHONY: setup test coverage lint demo
+.PHONY: setup test coverage lint docs demo
 
 setup:
 	@VENV="$(VENV)" PYTHON="$(PYTHON)" bash tools/setup_env.sh
@@ -32,6 +32,11 @@ lint: setup
 	$(PY) -m flake8 $(LINT_PATHS)
 	$(PY) -m isort --check-only --diff $(LINT_PATHS)
 	$(PY) -m yapf --diff --recursive $(LINT_PATHS)
+
+# the documentation site into site/ (strict: a broken link, a missing page or
+# a path to a file that does not exist fails the build)
+docs: setup
+	$(PY) -m mkdocs build --strict
 
 # the toy set, a CPU-trained toy model, its AP/AR and a rendered video
 # under OUT (RETRAIN=1: train again); see README, Quickstart

@@ -22,6 +22,25 @@ the venv module (Debian: apt-get install python3-venv) or set PYTHON=..."
 fi
 PY="$(cd "$VENV" && pwd)/bin/python"
 pip_install() { "$PY" -m pip install --disable-pip-version-check -q "$@"; }
+repo=$(pwd)
+ready() {
+  (cd / && "$PY" -c "import mmcv, mmdet, mmengine, mmpr, torch
+print(f'[mmpr setup] ready: {\"$VENV\"} with torch {torch.__version__}, '
+      f'mmcv {mmcv.__version__}, mmengine {mmengine.__version__}, '
+      f'mmdet {mmdet.__version__}, mmpr {mmpr.__version__}')")
+}
+
+# a set-up that finished for these requirements and this checkout is only
+# checked (seconds): mmcv with its ops and mmpr from here import
+stamp="$VENV/.mmpr_setup"
+fingerprint="$(cat requirements/*.txt setup.py setup.cfg | cksum) $repo"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ] \
+    && (cd / && "$PY" -c "import mmcv, mmcv.ops, mmpr, os, sys
+sys.exit(mmcv.__version__ != '$MMCV_VERSION' or not os.path.samefile(
+    os.path.dirname(mmpr.__file__), '$repo/mmpr'))") 2>/dev/null; then
+  say "ready: $VENV is set up for this checkout (requirements unchanged)"
+  exit 0
+fi
 
 # setuptools < 82 keeps pkg_resources (mmcv's setup.py, `mmdet::` configs,
 # mim); torch 2.13 needs >= 77. numpy comes before torch, whose import warns
@@ -60,9 +79,9 @@ it needs a C++ compiler (Debian: apt-get install g++) and setuptools<82"
 fi
 
 pip_install -r requirements/runtime.txt -r requirements/tests.txt \
-  || die "could not install requirements/runtime.txt and tests.txt"
+  -r requirements/docs.txt \
+  || die "could not install requirements/runtime.txt, tests.txt and docs.txt"
 
-repo=$(pwd)
 if ! (cd / && "$PY" -c "import mmpr, os, sys; sys.exit(not os.path.samefile(\
 os.path.dirname(mmpr.__file__), '$repo/mmpr'))") 2>/dev/null; then
   say "installing mmpr from $repo (editable)"
@@ -70,8 +89,5 @@ os.path.dirname(mmpr.__file__), '$repo/mmpr'))") 2>/dev/null; then
     || die "pip install -e . failed (pip's output is above)"
 fi
 
-(cd / && "$PY" -c "import mmcv, mmdet, mmengine, mmpr, torch
-print(f'[mmpr setup] ready: {\"$VENV\"} with torch {torch.__version__}, '
-      f'mmcv {mmcv.__version__}, mmengine {mmengine.__version__}, '
-      f'mmdet {mmdet.__version__}, mmpr {mmpr.__version__}')") \
-  || die "the environment is complete but 'import mmpr' fails (above)"
+ready || die "the environment is complete but 'import mmpr' fails (above)"
+echo "$fingerprint" > "$stamp"

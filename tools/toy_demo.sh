@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-work_dirs/demo}
 VENV=${VENV:-.venv}
-CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-300i_toy-vis.py}
+CONFIG=${CONFIG:-configs/toy/seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-1000i_toy-vis.py}
 RETRAIN=${RETRAIN:-0}
 AMP=${AMP:-auto}
 PRESET=${PRESET:-small}
@@ -77,7 +77,7 @@ else
     amp=(--amp)
   fi
   say "2/4 training $CONFIG on the CPU${amp:+ in bf16 mixed precision} \
-(progress below; 2-5 min on 2 cores)"
+(progress below; about 7 min on 2 cores)"
   "$PY" tools/train.py "$CONFIG" --work-dir "$train_dir" "${amp[@]}"
   checkpoint=$(cat "$train_dir/last_checkpoint")
   echo "$run" > "$train_stamp"
@@ -102,7 +102,7 @@ video_dir="$MMPR_TOY_DATA/youtube_vis_2019/valid/JPEGImages"
 video=$(ls "$video_dir" | head -n 1)
 say "4/4 rendering the valid video $video"
 # the toy model's sequence scores are low (a weak classifier, see
-# docs/benchmarks.md, section 5): draw those of 0.1 or more
+# docs/changelog.md, the demo recipe): draw those of 0.1 or more
 "$PY" tools/demo.py "$video_dir/$video" "$CONFIG" --checkpoint "$checkpoint" \
   --out "$OUT/demo.mp4" --out-json "$OUT/demo.json" --score-thr 0.1
 say "the objects of $video the sequences drawn follow (the test run's \

@@ -1,8 +1,8 @@
 # The `make demo` model: the 400-iteration toy model of half width, made
 # cheaper per iteration (_base_/models/seq-mask-rcnn_r18-w32_fpn_toy-fast.py)
 # and trained for 300 iterations, so that the demo's
-# training takes ~3.5 min on 2 CPU cores (measured: docs/benchmarks.md,
-# section 5):
+# training takes ~3.5 min on 2 CPU cores (measured: docs/changelog.md,
+# the demo recipe):
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/dataset_converters/youtubevis2coco.py \
 #       -i data/toy/youtube_vis_2019 --version 2019

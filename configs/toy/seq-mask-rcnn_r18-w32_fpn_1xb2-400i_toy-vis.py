@@ -2,7 +2,7 @@
 # before the 300-iteration config, which shares its bases), trained for 400
 # iterations (a third of the toy config's, at 0.4x its cost
 # per iteration), with the settings that let a model learn from scratch in
-# minutes (measured: docs/benchmarks.md, section 5):
+# minutes (measured: docs/changelog.md, the demo recipe):
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/dataset_converters/youtubevis2coco.py \
 #       -i data/toy/youtube_vis_2019 --version 2019

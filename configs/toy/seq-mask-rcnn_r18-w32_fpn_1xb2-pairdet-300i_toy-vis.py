@@ -1,10 +1,10 @@
-# The `make demo` model: the 300-iteration toy model with the Mask R-CNN
-# losses on both frames of every pair, for features the step computes
-# anyway, at the RoI budget per step of the query-only recipe (32 RoIs per
-# frame, 64 per pair). The toy model's limit is its detector (boxes and
-# scores; docs/benchmarks.md, section 5): the detector sees twice the frames
-# per step (AP 20.5 to 28.7 over four runs, mean 25.7; the query-only
-# config: 20.8 to 32.6 over five, mean 24.3):
+# The 300-iteration toy model with the Mask R-CNN losses on both frames of
+# every pair, for features the step computes anyway, at the RoI budget per
+# step of the query-only recipe (32 RoIs per frame, 64 per pair); `make
+# demo` trains it for 1000 iterations (..._1xb2-pairdet-1000i_toy-vis.py).
+# The toy model's limit is its detector (docs/changelog.md, the demo
+# recipe): the detector sees twice the frames per step (AP 20.5 to 28.7 over
+# four runs, mean 25.7; the query-only config: 20.8 to 32.6 over five):
 #   python tools/dataset_converters/make_toy_vis.py data/toy --preset small
 #   python tools/dataset_converters/youtubevis2coco.py \
 #       -i data/toy/youtube_vis_2019 --version 2019

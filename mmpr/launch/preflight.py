@@ -54,8 +54,9 @@ def _how_to_make(path: str) -> str:
         commands = TOY_DATA_COMMANDS.format(root=root)
         return (f'make the toy data with `{commands}` (the toy configs read '
                 'it from $MMPR_TOY_DATA, default data/toy)')
-    return ('download and prepare the data set as the Data section of '
-            "README.md says, or point the config's data_root to it")
+    return ('download and prepare the data set as '
+            "docs/user_guides/datasets.md says, or point the config's "
+            'data_root to it')
 
 
 def check_dataset_files(cfg: Config, dataloaders: Sequence[str]) -> None:

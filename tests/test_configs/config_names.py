@@ -1,17 +1,22 @@
 """The config naming scheme, ``{algorithm}_{backbone}_{neck}_{schedule}_
 {dataset}.py``, read as a contract: what a name promises is checked against
 what the config builds, so no test restates a config's numbers."""
+import copy
 import glob
 import os.path as osp
 import re
+from collections import OrderedDict
+from functools import lru_cache
 from typing import NamedTuple, Optional, Tuple
 
-from mmengine.config import ConfigDict
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import DefaultScope
 
 from mmpr.datasets.coco_pseudo_video_dataset import (NAMED_MAPPINGS,
                                                      named_mapping,
                                                      youtube_vis_classes)
-from mmpr.registry import DATASETS
+from mmpr.registry import DATASETS, MODELS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -23,6 +28,37 @@ def leaf_configs(folder: str = '') -> list:
     return sorted(
         osp.relpath(path, REPO_ROOT)
         for path in glob.glob(pattern, recursive=True) if '_base_' not in path)
+
+
+@lru_cache(maxsize=None)
+def _parsed(config: str) -> Config:
+    return Config.fromfile(osp.join(REPO_ROOT, config))
+
+
+def load_config(config: str) -> Config:
+    """A config by its path in the repository (parsed once; each call gets
+    its own copy to change)."""
+    return copy.deepcopy(_parsed(config))
+
+
+_BUILT: 'OrderedDict[str, torch.nn.Module]' = OrderedDict()
+
+
+def build_model(model: ConfigDict) -> torch.nn.Module:
+    """The model of a config, built in mmpr's scope; the last few are kept,
+    so configs of one model (e.g. both training stages) build it once."""
+    key = repr(model.to_dict())
+    if key not in _BUILT:
+        with DefaultScope.overwrite_default_scope('mmpr'):
+            _BUILT[key] = MODELS.build(model)
+        if len(_BUILT) > 3:
+            _BUILT.popitem(last=False)
+    return _BUILT[key]
+
+
+def by_model(configs: list) -> list:
+    """``configs`` ordered so that those of one model follow each other."""
+    return sorted(configs, key=lambda c: repr(_parsed(c).model.to_dict()))
 
 
 class ConfigName(NamedTuple):

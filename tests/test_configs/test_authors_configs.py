@@ -2,12 +2,11 @@
 facts of the authors' evaluation code (shared notes:
 official_code_facts.md): their key frames, memory, detector settings, old
 mmdet's box coder, RoI extractor and mask head, and their reduction."""
-import os.path as osp
 
 import pytest
 import torch
-from config_names import REPO_ROOT, ConfigName, leaf_configs
-from mmengine.config import Config
+from config_names import (ConfigName, build_model, by_model, leaf_configs,
+                          load_config)
 from mmengine.registry import DefaultScope
 from old_mmdet import old_delta2bbox, old_nms
 
@@ -53,12 +52,11 @@ def check_authors_settings(cfg, model):
         assert reducer.mode == 'greedy'
 
 
-@pytest.mark.parametrize('config', leaf_configs('seq_mask_rcnn/authors'))
+@pytest.mark.parametrize('config',
+                         by_model(leaf_configs('seq_mask_rcnn/authors')))
 def test_authors_inference_settings(config):
-    cfg = Config.fromfile(osp.join(REPO_ROOT, config))
-    with DefaultScope.overwrite_default_scope('mmpr'):
-        model = MODELS.build(cfg.model)
-    check_authors_settings(cfg, model)
+    cfg = load_config(config)
+    check_authors_settings(cfg, build_model(cfg.model))
 
 
 def old_rpn_proposals(cls_scores, bbox_preds, anchors, img_shape, cfg):
@@ -88,9 +86,8 @@ def test_authors_rpn_proposals_are_old_mmdets():
     200, max_num 200, nms_thr 0.7) through mmdet 3's RPN head give old
     mmdet's proposals: NMS per level then the global top k equals mmdet 3's
     top k per level then one NMS batched by level."""
-    cfg = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs', 'seq_mask_rcnn', 'authors',
-                 'seq-mask-rcnn_r50_fpn_authors_youtubevis2019.py'))
+    cfg = load_config('configs/seq_mask_rcnn/authors/'
+                      'seq-mask-rcnn_r50_fpn_authors_youtubevis2019.py')
     with DefaultScope.overwrite_default_scope('mmpr'):
         head = MODELS.build(
             dict(cfg.model.rpn_head, test_cfg=cfg.model.test_cfg.rpn))

@@ -1,15 +1,13 @@
 """Every config under configs/ builds, and builds what its name says."""
-import os.path as osp
-
 import pytest
-from config_names import (REPO_ROOT, ConfigName, dataset_classes, leaf_configs,
-                          train_datasets)
+from config_names import (ConfigName, build_model, by_model, dataset_classes,
+                          leaf_configs, load_config, train_datasets)
 from mmdet.models import FPN, MaskRCNN, MaskTrackRCNN, ResNet, ResNeXt
-from mmengine.config import Config, ConfigDict
+from mmengine.config import ConfigDict
 from mmengine.registry import DefaultScope
 
 from mmpr.models import SeqMaskRCNN
-from mmpr.registry import DATA_SAMPLERS, DATASETS, MODELS, TRANSFORMS
+from mmpr.registry import DATA_SAMPLERS, DATASETS, TRANSFORMS
 
 ALGORITHMS = {
     'seq-mask-rcnn': SeqMaskRCNN,
@@ -51,13 +49,13 @@ def check_backbone(backbone, tag: str) -> None:
     assert backbone.base_channels == int(width or 64)
 
 
-@pytest.mark.parametrize('config', leaf_configs())
+@pytest.mark.parametrize('config', by_model(leaf_configs()))
 def test_config_builds_what_its_name_says(config):
-    cfg = Config.fromfile(osp.join(REPO_ROOT, config))
+    cfg = load_config(config)
     name = ConfigName.of(config)
     assert cfg.default_scope == 'mmpr'
+    model = build_model(cfg.model)
     with DefaultScope.overwrite_default_scope('mmpr'):
-        model = MODELS.build(cfg.model)
         for registry, type_name in registered_types(cfg.train_dataloader,
                                                     DATASETS):
             assert registry.get(type_name) is not None, type_name

@@ -83,7 +83,7 @@ def test_other_data_points_to_the_readme(repo_root, monkeypatch, toy_root,
     assert str(error.value) == (
         f'error: test_dataloader: the annotation file {tmp_path}/vis/'
         'annotations/youtube_vis_2019_valid.json does not exist; download '
-        'and prepare the data set as the Data section of README.md says, '
+        'and prepare the data set as docs/user_guides/datasets.md says, '
         "or point the config's data_root to it")
 
 

@@ -23,6 +23,9 @@ def test_ground_truth_follows_every_object_and_a_lost_one_is_named(
     first = next(t for t, m in enumerate(lost['segmentations']) if m)
     records[0]['segmentations'][first + 1:] = [None] * (
         len(lost['segmentations']) - first - 1)
+    # the second object's sequence is given another class
+    num_classes = len(ann['categories'])
+    records[1]['category_id'] = records[1]['category_id'] % num_classes + 1
     results = tmp_path / 'results.json'
     results.write_text(json.dumps(records))
     out = tmp_path / 'rows.json'
@@ -30,7 +33,9 @@ def test_ground_truth_follows_every_object_and_a_lost_one_is_named(
     assert done.returncode == 0, done.stderr
     num = len(ann['annotations'])
     assert f'followed {num - 1} of {num} objects' in done.stdout
+    assert f'{num - 2} of them named right' in done.stdout
     assert done.stdout.count('NOT followed') == 1
+    assert done.stdout.count('followed, misnamed') == 1
     rows = json.loads(out.read_text())
     assert [row['object_id'] for row in rows
             if not row['followed']] == [lost['id']]

@@ -119,11 +119,16 @@ def main() -> None:
                   ('' if best is None else
                    f" by a {rows[-1]['record_category']} sequence scoring "
                    f"{best['score']:.2f}") +
-                  (' - followed' if result.followed else ' - NOT followed'))
+                  (' - NOT followed' if not result.followed else
+                   ' - followed, named right' if rows[-1]['record_category']
+                   == rows[-1]['category'] else ' - followed, misnamed'))
     done = sum(row['followed'] for row in rows)
+    named = sum(row['followed'] and row['record_category'] == row['category']
+                for row in rows)
     print(f'followed {done} of {len(rows)} objects (score >= '
           f'{args.score_thr}, IoU > {args.iou_thr} in >= '
-          f'{args.min_share:.0%} of the visible frames)')
+          f'{args.min_share:.0%} of the visible frames), {named} of them '
+          'named right')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(rows, f, indent=1)

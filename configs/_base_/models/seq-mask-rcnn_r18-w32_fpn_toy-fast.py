@@ -1,5 +1,5 @@
 # The half-width toy model made cheaper per iteration (the `make demo` model;
-# measured: docs/benchmarks.md, section 5)
+# measured: docs/changelog.md, the demo recipe)
 _base_ = './seq-mask-rcnn_r18-w32_fpn_toy.py'
 
 model = dict(

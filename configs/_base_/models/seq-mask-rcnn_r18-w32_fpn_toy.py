@@ -1,6 +1,6 @@
 # The toy Seq Mask R-CNN at half the ResNet-18 width, with what lets it learn
-# propagation from scratch in ~100 iterations (measured: docs/benchmarks.md,
-# section 5)
+# propagation from scratch in ~100 iterations (measured: docs/changelog.md,
+# the demo recipe)
 _base_ = './seq-mask-rcnn_r18_fpn_toy.py'
 
 model = dict(

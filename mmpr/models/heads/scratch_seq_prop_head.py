@@ -2,7 +2,7 @@
 
 The paper's model starts from a COCO Mask R-CNN; the CPU-sized toy configs
 train from scratch in minutes, which these switches make possible (docs:
-docs/benchmarks.md, section 5).
+docs/changelog.md, the demo recipe).
 """
 import math
 from typing import Optional, Tuple
