@@ -62,8 +62,7 @@ def main() -> None:
     picks = np.linspace(0, len(video) - 1, min(args.frames, len(video)))
     frames = [video[int(round(i))] for i in picks]
     with atomic_path(args.out) as tmp:
-        if not cv2.imwrite(tmp, frame_strip(frames, args.columns,
-                                            args.width)):
+        if not cv2.imwrite(tmp, frame_strip(frames, args.columns, args.width)):
             sys.exit(f'error: cannot write {args.out}; name a .png or .jpg '
                      'file in a writable folder')
     print(f'wrote {args.out} ({len(frames)} frames of {args.video})')

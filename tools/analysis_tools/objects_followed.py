@@ -120,8 +120,8 @@ def main() -> None:
                    f" by a {rows[-1]['record_category']} sequence scoring "
                    f"{best['score']:.2f}") +
                   (' - NOT followed' if not result.followed else
-                   ' - followed, named right' if rows[-1]['record_category']
-                   == rows[-1]['category'] else ' - followed, misnamed'))
+                   ' - followed, named right' if rows[-1]['record_category'] ==
+                   rows[-1]['category'] else ' - followed, misnamed'))
     done = sum(row['followed'] for row in rows)
     named = sum(row['followed'] and row['record_category'] == row['category']
                 for row in rows)
