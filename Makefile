@@ -18,9 +18,11 @@ LINT_PATHS := mmpr configs tools tests setup.py
 setup:
 	@VENV="$(VENV)" PYTHON="$(PYTHON)" bash tools/setup_env.sh
 
-# prints the 25 slowest tests (CI shows where the time goes)
+# in TEST_WORKERS processes (pytest-xdist; 2 for a 2-core machine), printing
+# the 25 slowest tests (CI shows where the time goes)
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest tests --durations=25
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --durations=25
 
 # line coverage of mmpr/ and tools/, subprocesses (the tools' command lines)
 # included; the tests run about 1.5x slower under it

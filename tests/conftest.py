@@ -13,6 +13,13 @@ import pytest
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
+def pytest_collection_modifyitems(items: list) -> None:
+    """Run the slow tests (subprocess trainings, installs) first: with two
+    workers (``make test`` runs ``pytest -n 2``) the long ones then overlap
+    the many short ones instead of ending the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
+
+
 def load_tool(relpath: str) -> ModuleType:
     """Import a script under ``tools/`` as a module."""
     path = osp.join(REPO_ROOT, 'tools', relpath)

@@ -111,6 +111,7 @@ def test_early_reduction_and_precision_settings(load_tool):
     assert fp32.overrides == mixed.overrides == {}
 
 
+@pytest.mark.slow  # a subprocess testing the model once per setting
 def test_ablates_key_frames_on_the_tiny_toy_set(repo_root, toy_root, tmp_path):
     cfg = Config.fromfile(osp.join(repo_root, TOY_CONFIG))
     torch.manual_seed(0)

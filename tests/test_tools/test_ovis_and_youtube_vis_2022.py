@@ -42,6 +42,7 @@ def tiny_leaf(leaf: Config, data_root: str) -> Config:
 
 # about 20 s each: the 2022 set's 40-frame video at the configs' 640x360
 # test size, propagated from K = 6 key frames
+@pytest.mark.slow  # subprocess training and testing
 @pytest.mark.parametrize('version', ['ovis', '2022'])
 def test_train_and_test_in_the_layout(version, toy_layout_root, run_tool,
                                       repo_root, tmp_path):

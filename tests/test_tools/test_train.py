@@ -8,6 +8,10 @@ import pytest
 import torch
 
 TOY_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-vis.py'
+# the demo's half-width model with memory keys from the image: it learns
+# propagation within tens of iterations
+DEMO_CONFIG = ('configs/toy/'
+               'seq-mask-rcnn_r18-w32_fpn_1xb2-pairdet-1000i_toy-vis.py')
 DAVIS_CONFIG = 'configs/toy/seq-mask-rcnn_r18_fpn_1xb2-1200i_toy-davis.py'
 LOSSES = ('loss_rpn_cls', 'loss_rpn_bbox', 'loss_cls', 'loss_bbox',
           'loss_mask', 'loss_prop')
@@ -31,47 +35,48 @@ def run(repo_root, cwd, *command, **env):
         env=dict(os.environ, PYTHON=sys.executable, **env))
 
 
-def train(repo_root, cwd, *args):
+def train(repo_root, cwd, *args, config=TOY_CONFIG):
     return run(repo_root, cwd, sys.executable,
                osp.join(repo_root, 'tools', 'train.py'),
-               osp.join(repo_root, TOY_CONFIG), *args)
+               osp.join(repo_root, config), *args)
 
 
 def logged(log: str, key: str) -> list:
     return [float(v) for v in re.findall(rf'{key}: ([0-9.]+)', log)]
 
 
-# ~45 s: a subprocess training of 40 iterations (~30 s), the smallest whose
-# loss_prop falls measurably (over 20 iterations it does not; the half-width
-# toy model's does not over 40), its resume and a test run
+# ~35 s: a subprocess training of 24 iterations of the demo's model (its
+# loss_prop falls from ~0.9 to ~0.7 over them), its resume and a test run
 @pytest.mark.slow
 def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     work_dir = str(workspace / 'work')
     first = train(repo_root, workspace, '--work-dir', work_dir,
-                  '--cfg-options', 'train_cfg.max_iters=40',
+                  '--cfg-options', 'train_cfg.max_iters=24',
                   'param_scheduler=[]', 'default_hooks.logger.interval=1',
                   'log_processor.window_size=1',
-                  'default_hooks.checkpoint.interval=40')
+                  'default_hooks.checkpoint.interval=24',
+                  config=DEMO_CONFIG)
     assert first.returncode == 0, first.stderr[-3000:]
     log = first.stdout + first.stderr
     for key in LOSSES:
-        assert len(logged(log, key)) == 40, key
+        assert len(logged(log, key)) == 24, key
     prop = logged(log, 'loss_prop')
     # the propagation loss starts at ~1 (no overlap) and falls
-    assert sum(prop[-10:]) / 10 < sum(prop[:10]) / 10 - 0.01, prop
-    assert osp.isfile(osp.join(work_dir, 'iter_40.pth'))
+    assert sum(prop[-10:]) / 10 < sum(prop[:10]) / 10 - 0.05, prop
+    assert osp.isfile(osp.join(work_dir, 'iter_24.pth'))
 
     second = train(repo_root, workspace, '--work-dir', work_dir, '--resume',
-                   '--cfg-options', 'train_cfg.max_iters=41')
+                   '--cfg-options', 'train_cfg.max_iters=25',
+                   config=DEMO_CONFIG)
     assert second.returncode == 0, second.stderr[-3000:]
-    assert 'resumed epoch: 0, iter: 40' in second.stdout + second.stderr
-    assert osp.isfile(osp.join(work_dir, 'iter_41.pth'))
+    assert 'resumed epoch: 0, iter: 24' in second.stdout + second.stderr
+    assert osp.isfile(osp.join(work_dir, 'iter_25.pth'))
 
     out = str(workspace / 'results' / 'results.json')
     tested = run(repo_root, workspace, sys.executable,
                  osp.join(repo_root, 'tools', 'test.py'),
-                 osp.join(repo_root, TOY_CONFIG),
-                 osp.join(work_dir, 'iter_41.pth'),
+                 osp.join(repo_root, DEMO_CONFIG),
+                 osp.join(work_dir, 'iter_25.pth'),
                  '--work-dir', work_dir, '--out', out, '--show-dir',
                  str(workspace / 'show'), '--show-score-thr', '0',
                  '--cfg-options', 'test_dataloader.num_workers=0',
