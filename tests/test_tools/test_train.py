@@ -50,12 +50,18 @@ def logged(log: str, key: str) -> list:
 @pytest.mark.slow
 def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     work_dir = str(workspace / 'work')
-    first = train(repo_root, workspace, '--work-dir', work_dir,
-                  '--cfg-options', 'train_cfg.max_iters=24',
-                  'param_scheduler=[]', 'default_hooks.logger.interval=1',
-                  'log_processor.window_size=1',
-                  'default_hooks.checkpoint.interval=24',
-                  config=DEMO_CONFIG)
+    first = train(
+        repo_root,
+        workspace,
+        '--work-dir',
+        work_dir,
+        '--cfg-options',
+        'train_cfg.max_iters=24',
+        'param_scheduler=[]',
+        'default_hooks.logger.interval=1',
+        'log_processor.window_size=1',
+        'default_hooks.checkpoint.interval=24',
+        config=DEMO_CONFIG)
     assert first.returncode == 0, first.stderr[-3000:]
     log = first.stdout + first.stderr
     for key in LOSSES:
@@ -65,9 +71,15 @@ def test_toy_training_learns_saves_and_resumes(repo_root, workspace):
     assert sum(prop[-10:]) / 10 < sum(prop[:10]) / 10 - 0.05, prop
     assert osp.isfile(osp.join(work_dir, 'iter_24.pth'))
 
-    second = train(repo_root, workspace, '--work-dir', work_dir, '--resume',
-                   '--cfg-options', 'train_cfg.max_iters=25',
-                   config=DEMO_CONFIG)
+    second = train(
+        repo_root,
+        workspace,
+        '--work-dir',
+        work_dir,
+        '--resume',
+        '--cfg-options',
+        'train_cfg.max_iters=25',
+        config=DEMO_CONFIG)
     assert second.returncode == 0, second.stderr[-3000:]
     assert 'resumed epoch: 0, iter: 24' in second.stdout + second.stderr
     assert osp.isfile(osp.join(work_dir, 'iter_25.pth'))
