@@ -18,11 +18,13 @@ LINT_PATHS := mmpr configs tools tests setup.py
 setup:
 	@VENV="$(VENV)" PYTHON="$(PYTHON)" bash tools/setup_env.sh
 
-# in TEST_WORKERS processes (pytest-xdist; 2 for a 2-core machine), printing
-# the 25 slowest tests (CI shows where the time goes)
+# in TEST_WORKERS processes (pytest-xdist; 2 for a 2-core machine), one torch
+# thread each unless OMP_NUM_THREADS says otherwise, printing the 25 slowest
+# tests (CI shows where the time goes)
 TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest tests -n $(TEST_WORKERS) --durations=25
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) -m pytest tests \
+		-n $(TEST_WORKERS) --durations=25
 
 # line coverage of mmpr/ and tools/, subprocesses (the tools' command lines)
 # included; the tests run about 1.5x slower under it
