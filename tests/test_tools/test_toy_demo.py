@@ -67,8 +67,7 @@ def test_a_second_run_reuses_the_data_the_model_and_its_scores(
     # on the same data; a config whose model type does not exist stops the
     # training at once, after the demo has decided to train
     other = tmp_path / 'demo_other.py'
-    other.write_text(config.read_text() +
-                     "model.update(type='NoSuchModel')\n")
+    other.write_text(config.read_text() + "model.update(type='NoSuchModel')\n")
     third = make_demo(repo_root, out, str(other), AMP='1')
     assert third.returncode != 0
     assert 'reusing the toy data set' in third.stdout
