@@ -4,9 +4,9 @@ Paper Sec. 4.2: the main-training stage adds COCO images, each turned into a
 three-frame pseudo video by +-30 degree rotations, to the video set. For
 YouTube-VIS (and OVIS) only images with categories the video set shares are
 used; for DAVIS-UVOS every image is used and every instance is foreground.
-This dataset
-yields each kept image as a one-frame video; :class:`PseudoVideoSample` and
-:class:`RotateFrame` make the pseudo video in the pipeline.
+This dataset yields each kept image as a one-frame video;
+:class:`PseudoVideoSample` and :class:`RotateFrame` make the pseudo video in
+the pipeline.
 """
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -72,20 +72,19 @@ COCO_TO_OVIS = {
     'truck': 'Vehical',
 }
 
+# the built-in mappings by name: (the video set's dataset_version, mapping)
+NAMED_MAPPINGS = {
+    'youtube_vis_2019': ('2019', COCO_TO_YOUTUBE_VIS_2019),
+    'youtube_vis_2021': ('2021', COCO_TO_YOUTUBE_VIS_2021),
+    'ovis': ('ovis', COCO_TO_OVIS),
+}
+
 
 def named_mapping(name: str) -> Tuple[tuple, Dict[str, str]]:
-    """The target classes and the COCO category mapping of a video set
-    (``'youtube_vis_2019'``, ``'youtube_vis_2021'`` or ``'ovis'``)."""
-    version = name[len('youtube_vis_'):] if name != 'ovis' else 'ovis'
-    mapping = {
-        '2019': COCO_TO_YOUTUBE_VIS_2019,
-        '2021': COCO_TO_YOUTUBE_VIS_2021,
-        'ovis': COCO_TO_OVIS,
-    }[version]
+    """The target classes and the COCO category mapping of a name of
+    :data:`NAMED_MAPPINGS`."""
+    version, mapping = NAMED_MAPPINGS[name]
     return youtube_vis_classes(version), mapping
-
-
-NAMED_MAPPINGS = ('youtube_vis_2019', 'youtube_vis_2021', 'ovis')
 
 
 @DATASETS.register_module()
